@@ -1,0 +1,1 @@
+"""Content: pydantic models for scenarios, rubrics and signal rules, and YAML loading."""

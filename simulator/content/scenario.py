@@ -1,0 +1,149 @@
+"""The scenario format: one scripted client with persona, lines, reactions and disclosures."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from simulator.content.common import Language, Stage, StrictModel
+
+IdStr = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class ClientLine(StrictModel):
+    """Something the client says, with the inner thought shown only in the debrief."""
+
+    id: str = IdStr
+    text: str = Field(min_length=1)
+    thought: str | None = None
+
+
+class TrustBands(StrictModel):
+    """Trust runs 0-100; the bands pick which variant of a line the client uses."""
+
+    initial: int = Field(ge=0, le=100)
+    low_below: int = Field(default=35, ge=1, le=100)
+    high_from: int = Field(default=65, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TrustBands":
+        if self.low_below >= self.high_from:
+            raise ValueError("low_below must be smaller than high_from")
+        return self
+
+    def band(self, trust: int) -> Literal["low", "mid", "high"]:
+        if trust < self.low_below:
+            return "low"
+        return "high" if trust >= self.high_from else "mid"
+
+
+class StageLines(StrictModel):
+    """The client's ordinary lines in one stage, by trust band."""
+
+    low: list[ClientLine] = Field(min_length=1)
+    mid: list[ClientLine] = Field(min_length=1)
+    high: list[ClientLine] = Field(min_length=1)
+
+
+class Condition(StrictModel):
+    """When something may happen. Every stated part must hold; omitted parts always hold."""
+
+    stages: list[Stage] = Field(default_factory=list)
+    signals_any: list[str] = Field(default_factory=list, description="the reply shows one of these")
+    signals_none: list[str] = Field(default_factory=list, description="the reply shows none of these")
+    min_trust: int | None = Field(default=None, ge=0, le=100)
+    max_trust: int | None = Field(default=None, ge=0, le=100)
+    disclosed: list[str] = Field(default_factory=list, description="these disclosures have come out")
+    not_disclosed: list[str] = Field(default_factory=list, description="these have not come out yet")
+    listening_turns: int | None = Field(
+        default=None,
+        ge=1,
+        description="at least this many replies so far asked an open question or reflected",
+    )
+    entering: Stage | None = Field(default=None, description="the reply moved the meeting into this stage")
+
+
+class Reaction(StrictModel):
+    """How the client reacts when a condition holds: trust moves and, maybe, a line."""
+
+    id: str = IdStr
+    when: Condition
+    trust: int = Field(ge=-50, le=50)
+    lines: list[ClientLine] = Field(default_factory=list)
+    priority: int = Field(default=0, description="higher wins when several reactions could speak")
+
+
+class Disclosure(StrictModel):
+    """Something the client reveals only when heard well enough."""
+
+    id: str = IdStr
+    when: Condition
+    line: ClientLine
+    real_question: bool = Field(default=False, description="the client's most pressing question")
+
+
+class KeyPoint(StrictModel):
+    """Content the advisory stage must cover, matched fuzzily against the trainee's replies."""
+
+    id: str = IdStr
+    label: str = Field(min_length=1)
+    phrases: list[str] = Field(min_length=1)
+    requires_disclosure: str | None = None
+
+
+class Persona(StrictModel):
+    name: str
+    age: int = Field(ge=14, le=100)
+    background: str
+    language_level: str = Field(description="e.g. 'A1', 'B1', 'native'")
+    speech: str = Field(description="how the client speaks: short sentences, mixes languages ...")
+    newcomer: bool = Field(default=False, description="plain-language principles apply")
+
+
+class Scenario(StrictModel):
+    """One scripted client meeting, in one language."""
+
+    id: str = IdStr
+    language: Language
+    title: str
+    difficulty: Literal["easy", "medium", "hard"]
+    summary: str = Field(description="one line for the scenario card")
+    learning_goals: list[str] = Field(min_length=1)
+    brief: str = Field(min_length=1, description="what the trainee knows beforehand")
+    persona: Persona
+    rubric: str = "kohtaava"
+    tags: list[str] = Field(default_factory=list)
+    trust: TrustBands
+    opening: ClientLine
+    lines: dict[Stage, StageLines]
+    reactions: list[Reaction] = Field(default_factory=list)
+    disclosures: list[Disclosure] = Field(default_factory=list)
+    key_points: list[KeyPoint] = Field(default_factory=list)
+    closing: ClientLine
+
+    @model_validator(mode="after")
+    def _check_ids(self) -> "Scenario":
+        missing = [stage for stage in ("empathy", "guidance", "advisory", "farewell") if stage not in self.lines]
+        if missing:
+            raise ValueError(f"lines is missing stage(s): {', '.join(missing)}")
+        ids = [line.id for line in self.all_lines()]
+        dupes = sorted({line_id for line_id in ids if ids.count(line_id) > 1})
+        if dupes:
+            raise ValueError(f"line ids used twice: {', '.join(dupes)}")
+        return self
+
+    def all_lines(self) -> list[ClientLine]:
+        """Every line the client can say, in file order."""
+        found = [self.opening]
+        for stage_lines in self.lines.values():
+            found += [*stage_lines.low, *stage_lines.mid, *stage_lines.high]
+        for reaction in self.reactions:
+            found += reaction.lines
+        found += [disclosure.line for disclosure in self.disclosures]
+        found.append(self.closing)
+        return found
+
+    @property
+    def real_question(self) -> Disclosure | None:
+        return next((d for d in self.disclosures if d.real_question), None)

@@ -1,0 +1,158 @@
+"""YAML loading that remembers where every value came from.
+
+PyYAML's composer gives us nodes with marks; we build plain Python objects from them and
+keep a map from the field path (a tuple of keys and indexes) to the 1-based line, so a
+pydantic error location can be turned into ``FILE:LINE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulator.content.errors import ContentError, ContentIssue
+
+FieldPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader; duplicate keys are reported by :func:`_build` instead of silently kept."""
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], issues: list[str]
+) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if isinstance(key, (list, dict)):
+                key = str(key)
+            if key in result:
+                issues.append(f"{key_node.start_mark.line + 1}\t{'.'.join(map(str, path + (key,)))}\tduplicate key")
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _build(loader, value_node, path + (key,), lines, issues)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), lines, issues) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+class LocatedDocument:
+    """A parsed YAML document plus the line of every field path in it."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[FieldPath, int], text: str):
+        self.path = path
+        self.data = data
+        self.lines = lines
+        self._source = text.splitlines()
+
+    def line_of(self, field_path: FieldPath) -> int | None:
+        """The line of the deepest part of ``field_path`` that exists in the file."""
+        probe = tuple(field_path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), 1)
+
+    def source_line(self, line: int | None) -> str | None:
+        if line is None or not 1 <= line <= len(self._source):
+            return None
+        return self._source[line - 1]
+
+    def issue(self, field_path: FieldPath, message: str, severity: str = "error") -> ContentIssue:
+        """Build a located issue for a field of this document."""
+        line = self.line_of(field_path)
+        return ContentIssue(
+            path=self.path,
+            line=line,
+            field=".".join(str(part) for part in field_path),
+            message=message,
+            source_line=self.source_line(line),
+            severity=severity,
+        )
+
+
+def parse_yaml(path: Path, text: str | None = None) -> LocatedDocument:
+    """Parse one YAML file; syntax errors become a :class:`ContentError` with the line."""
+    path = Path(path)
+    try:
+        if text is None:
+            text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError([ContentIssue(path, None, "", f"cannot read file: {exc}")]) from None
+    try:
+        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        source = text.splitlines()
+        shown = source[line - 1] if line and line <= len(source) else None
+        problem = exc.problem or str(exc)
+        raise ContentError([ContentIssue(path, line, "", f"invalid YAML: {problem}", shown)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}")]) from None
+    if node is None:
+        raise ContentError([ContentIssue(path, 1, "", "the file is empty; expected a mapping")])
+    lines: dict[FieldPath, int] = {}
+    dupes: list[str] = []
+    try:
+        data = _build(_UniqueKeyLoader(""), node, (), lines, dupes)
+    except yaml.YAMLError as exc:
+        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}")]) from None
+    doc = LocatedDocument(path, data, lines, text)
+    if dupes:
+        issues = []
+        for row in dupes:
+            line_text, field, message = row.split("\t")
+            line = int(line_text)
+            issues.append(ContentIssue(path, line, field, message, doc.source_line(line)))
+        raise ContentError(issues)
+    return doc
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field (not allowed here)"
+    if kind == "missing":
+        return "required field is missing"
+    return str(error.get("msg", "invalid value"))
+
+
+def validate_document(doc: LocatedDocument, model: type[M]) -> M:
+    """Validate a located document against a pydantic model, locating every error."""
+    if not isinstance(doc.data, dict):
+        raise ContentError([doc.issue((), f"expected a mapping at the top level, got {type(doc.data).__name__}")])
+    try:
+        return model.model_validate(doc.data, context={"document": doc})
+    except ValidationError as exc:
+        issues = []
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            issues.append(doc.issue(loc, _describe(error)))
+        raise ContentError(issues) from None
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Drop pydantic's discriminator tags (e.g. ``'phrase'``) and function-validator names."""
+    return isinstance(part, str) and (part.startswith("function-") or part.endswith("]") or part in _UNION_TAGS)
+
+
+_UNION_TAGS: set[str] = set()
+
+
+def register_union_tags(*tags: str) -> None:
+    """Tell the locator which strings in an error location are union tags, not fields."""
+    _UNION_TAGS.update(tags)
+
+
+def load_model(path: Path | str, model: type[M]) -> M:
+    """Parse and validate one YAML file; raise :class:`ContentError` with located issues."""
+    return validate_document(parse_yaml(Path(path)), model)

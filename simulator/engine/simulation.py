@@ -1,0 +1,161 @@
+"""One practice session: a reply goes in, the scored turn and the client's answer come out.
+
+This is the single place where a reply travels through detection, scoring, the stage
+machine and the client; the service layer stores what comes back.
+"""
+
+from __future__ import annotations
+
+from simulator.content.common import CLOSED
+from simulator.content.rubric import Rubric
+from simulator.content.scenario import Scenario
+from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
+from simulator.engine.key_points import covered_key_points
+from simulator.engine.machine import StageMachine
+from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
+from simulator.language import get_detector
+from simulator.rubric.report import SessionReport, build_report
+from simulator.rubric.scoring import score_reply
+
+MAX_REPLY_CHARS = 2000
+MAX_HINTS = 3
+
+
+class ReplyRejected(ValueError):
+    """A reply the engine will not take; ``code`` lets the UI say why in the user's language."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class SessionClosed(RuntimeError):
+    """The meeting has ended; a finished session is read-only."""
+
+
+class Simulation:
+    """Drives one session; restorable from its :class:`SessionState` at any turn."""
+
+    def __init__(self, scenario: Scenario, rubric: Rubric, state: SessionState):
+        if state.scenario_id != scenario.id:
+            raise ValueError(f"state belongs to scenario {state.scenario_id!r}, not {scenario.id!r}")
+        self.scenario = scenario
+        self.rubric = rubric
+        self.state = state
+        turns_in_stage = 0
+        for turn in reversed(state.turns):
+            if turn.stage_after != state.stage:
+                break
+            turns_in_stage += 1 if turn.stage == state.stage else 0
+        self.machine = StageMachine(rubric.flow, initial=state.stage, turns_in_stage=turns_in_stage)
+
+    @classmethod
+    def start(cls, scenario: Scenario, rubric: Rubric, seed: int = 0) -> "Simulation":
+        """A new session: the client has just said the opening line."""
+        state = SessionState(
+            scenario_id=scenario.id,
+            rubric_id=rubric.id,
+            language=scenario.language,
+            seed=seed,
+            stage="empathy",
+            trust=scenario.trust.initial,
+            stage_history=["empathy"],
+            used_lines=[scenario.opening.id],
+            opening_line=scenario.opening.text,
+        )
+        return cls(scenario, rubric, state)
+
+    @classmethod
+    def restore(cls, scenario: Scenario, rubric: Rubric, state_json: str) -> "Simulation":
+        return cls(scenario, rubric, SessionState.model_validate_json(state_json))
+
+    @property
+    def last_client_line(self) -> str:
+        return self.state.turns[-1].client_line if self.state.turns else self.state.opening_line
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+    def reply(self, text: str, hint_used: bool = False) -> TurnRecord:
+        """Take one trainee reply and return the recorded turn (already added to the state)."""
+        if self.state.finished:
+            raise SessionClosed("the meeting has ended")
+        if not text or not text.strip():
+            raise ReplyRejected("empty", "the reply is empty")
+        if len(text) > MAX_REPLY_CHARS:
+            raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
+        state = self.state
+        stage = state.stage
+        hits = get_detector(state.language).detect(text, prev=self.last_client_line, stage=stage)
+        signals = [
+            SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
+            for hit in hits
+        ]
+        names = frozenset(record.signal for record in signals)
+        scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns)
+        self.machine.advance(set(names))
+        stage_after = self.machine.stage
+        listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
+        ctx = TurnContext(
+            stage=stage,
+            stage_after=stage_after,
+            signals=names,
+            trust=state.trust,
+            disclosed=frozenset(state.disclosed),
+            listening_turns=listening,
+        )
+        response = respond(self.scenario, state, ctx)
+        new_points = [
+            point
+            for point in covered_key_points(text, self.scenario.key_points, [*state.disclosed, *response.disclosed])
+            if point not in state.key_points
+        ]
+        turn = TurnRecord(
+            index=len(state.turns),
+            reply=text,
+            stage=stage,
+            stage_after=stage_after,
+            signals=signals,
+            findings=scored.findings,
+            reply_score=scored.score,
+            trust_before=state.trust,
+            trust_after=response.trust_after,
+            client_line_id=response.line.id,
+            client_line=response.line.text,
+            thought=response.line.thought,
+            disclosed=response.disclosed,
+            key_points=new_points,
+            reactions=response.reactions,
+            hint_used=hint_used,
+        )
+        state.turns.append(turn)
+        state.trust = response.trust_after
+        state.disclosed.extend(response.disclosed)
+        state.key_points.extend(new_points)
+        state.used_lines.append(response.line.id)
+        if stage_after != stage:
+            state.stage_history.append(stage_after)
+        state.stage = stage_after
+        return turn
+
+    def hint(self, language: str) -> str:
+        """What the current stage calls for; each hint costs points in the report."""
+        if self.state.finished:
+            raise SessionClosed("the meeting has ended")
+        if self.state.hints_used >= MAX_HINTS:
+            raise ReplyRejected("hint_limit", f"at most {MAX_HINTS} hints per attempt")
+        self.state.hints_used += 1
+        return self.rubric.stages[self.state.stage].hint.get(language)  # type: ignore[index]
+
+    def end(self) -> SessionReport:
+        """Close the meeting (idempotent) and return the report."""
+        if not self.state.finished:
+            self.machine.finish()
+            self.state.finished = True
+            self.state.closing_line = self.scenario.closing.text
+            self.state.stage_history.append(CLOSED)
+        return self.report()
+
+    def report(self) -> SessionReport:
+        return build_report(self.rubric, self.scenario, self.state)

@@ -1,0 +1,1 @@
+"""Scoring replies against stage principles, and the session report."""
