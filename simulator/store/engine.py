@@ -1,0 +1,182 @@
+"""Engines and units of work.
+
+SQLite is the default so a single instance needs nothing installed; PostgreSQL is for
+several instances. SQLite under Streamlit's threads needs care (see ``docs/storage.md``):
+WAL so readers never wait for the writer, ``synchronous=FULL`` so a committed turn
+survives a power cut, ``foreign_keys=ON`` so cascades work, and ``BEGIN IMMEDIATE`` so a
+read-then-write transaction takes the write lock up front instead of failing with
+"database is locked" when it tries to upgrade. A process-wide lock per database file
+serialises writers within the process, which sidesteps the WAL-reset bug of SQLite
+< 3.51.3.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///kohtaamo.db"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_BEGIN_OPTION = "kohtaamo_begin"
+_BEGIN_MODES = {"IMMEDIATE", "DEFERRED"}
+
+_writer_locks: dict[str, threading.RLock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """The URL from ``DATABASE_URL``, else a SQLite file in the working directory."""
+    env = os.environ if env is None else env
+    return normalise_url(env.get("DATABASE_URL") or DEFAULT_URL)
+
+
+def normalise_url(url: str | URL) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (psycopg2 is not a dependency)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str | URL) -> str | None:
+    """The file behind a SQLite URL, or None for in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return os.path.abspath(database)
+
+
+def writer_lock(url: str | URL) -> threading.RLock:
+    """The one lock every writer to this SQLite file takes in this process.
+
+    Keyed by the real path, so two ``Database`` objects on the same file (two "instances"
+    in one process, as tests simulate) share it.
+    """
+    path = sqlite_path(url)
+    key = os.path.realpath(path) if path else f"memory:{make_url(url)}"
+    with _writer_locks_guard:
+        lock = _writer_locks.get(key)
+        if lock is None:
+            lock = _writer_locks[key] = threading.RLock()
+        return lock
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """Create an engine with the settings this project relies on.
+
+    ``hide_parameters`` keeps bound values (password hashes, token hashes) out of logs
+    and error messages.
+    """
+    url = normalise_url(url) if url is not None else database_url()
+    kwargs.setdefault("hide_parameters", True)
+    if is_sqlite(url):
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLAlchemy's documented recipe for controlling SQLite transactions ourselves."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Stop pysqlite from issuing its own BEGIN (and from committing before DDL).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            if sqlite_path(engine.url) is not None:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+        if mode not in _BEGIN_MODES:  # never interpolate anything else into SQL
+            raise ValueError(f"unknown SQLite begin mode {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """An engine plus a session factory: the one handle the service layer receives.
+
+    Put it in ``st.cache_resource`` (one per process); sessions are made per unit of work.
+    """
+
+    def __init__(self, url: str | URL | None = None, *, engine: Engine | None = None) -> None:
+        self.engine = engine if engine is not None else make_engine(url)
+        self.url = self.engine.url.render_as_string(hide_password=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._lock = writer_lock(self.engine.url) if self.is_sqlite else None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}) if self.is_sqlite else self.engine
+        self._read_sessions = sessionmaker(reader, expire_on_commit=False)
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back everything on any exception.
+
+        A nested call in the same thread joins the outer transaction, so service functions
+        compose without committing halfway.
+        """
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        lock = self._lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self._sessions() as session, session.begin():
+                self._local.session = session
+                try:
+                    yield session
+                finally:
+                    self._local.session = None
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot that takes no write lock (WAL readers never wait).
+
+        Writes here are not supported; use :meth:`transaction` for anything that writes.
+        """
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown, before restoring a backup)."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.engine.url!r})"

@@ -1,0 +1,61 @@
+"""Failed-login counters per username, kept in the database so every instance sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from simulator.store.models import LoginThrottle
+
+
+def get(session: Session, key: str) -> LoginThrottle | None:
+    return session.scalars(select(LoginThrottle).where(LoginThrottle.username == key)).one_or_none()
+
+
+def record_failure(session: Session, key: str, now: datetime, *, forget_before: datetime) -> int:
+    """Count one more failure atomically (an upsert, so concurrent instances lose none).
+
+    A streak whose last failure is older than ``forget_before`` starts again at 1.
+    Returns the failure count after this one.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"login throttling needs an upsert for {dialect}")
+    table = LoginThrottle.__table__
+    stale = table.c.last_failure_at.is_(None) | (table.c.last_failure_at < forget_before)
+    statement = (
+        insert(table)
+        .values(username=key, failures=1, last_failure_at=now, blocked_until=None)
+        .on_conflict_do_update(
+            index_elements=[table.c.username],
+            set_={
+                "failures": case((stale, 1), else_=table.c.failures + 1),
+                "last_failure_at": now,
+            },
+        )
+        .returning(table.c.failures)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def block_until(session: Session, key: str, until: datetime | None) -> None:
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == key).values(blocked_until=until))
+
+
+def clear(session: Session, key: str) -> None:
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username == key))
+
+
+def prune(session: Session, older_than: datetime) -> int:
+    """Forget streaks nobody continued (guessed names would otherwise pile up)."""
+    result = session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < older_than,
+            (LoginThrottle.blocked_until.is_(None)) | (LoginThrottle.blocked_until < older_than),
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
