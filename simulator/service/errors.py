@@ -1,0 +1,65 @@
+"""Errors the service layer raises. Each has a stable ``code`` (and ``params``) so the UI
+can show a translated message; ``str(error)`` is an English fallback for logs and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    code: str = "error"
+
+    def __init__(self, message: str, *, reason: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason or self.code  # a finer stable key, e.g. "username_too_short"
+        self.params = params
+
+
+class Forbidden(ServiceError):
+    """The actor may not do this (authorization is decided in the service layer)."""
+
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+class InvalidInput(ServiceError):
+    """Input failed validation; ``field`` names which input, ``reason`` which rule."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, field: str, reason: str | None = None, **params: Any) -> None:
+        super().__init__(message, reason=reason, **params)
+        self.field = field
+
+
+class Conflict(ServiceError):
+    """The change clashes with existing data (e.g. the username is taken)."""
+
+    code = "conflict"
+
+
+class InvalidCredentials(ServiceError):
+    """Wrong username or password; deliberately does not say which."""
+
+    code = "invalid_credentials"
+
+    def __init__(self, message: str = "wrong username or password") -> None:
+        super().__init__(message)
+
+
+class LoginThrottled(ServiceError):
+    """Too many failed logins for this username; try again after ``retry_after_seconds``."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"too many failed logins; try again in {retry_after_seconds} s",
+            retry_after_seconds=retry_after_seconds,
+        )
+        self.retry_after_seconds = retry_after_seconds
