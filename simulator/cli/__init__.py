@@ -14,6 +14,12 @@ from collections.abc import Sequence
 # subcommand -> (module under simulator.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "detect": ("detect", "detect reply signals in a JSON-lines file"),
+    "db": ("db", "migrate the database schema (upgrade, current)"),
+    "users": ("users", "manage accounts (add, list, delete, reset-password)"),
+    "demo": ("admin", "seed demo accounts and a demo cohort into an empty database"),
+    "purge": ("admin", "delete attempts older than --days N"),
+    "backup": ("admin", "copy a SQLite database to PATH while it is in use"),
+    "restore": ("admin", "replace a SQLite database with a backup from PATH"),
 }
 
 
