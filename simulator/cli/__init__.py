@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 # subcommand -> (module under simulator.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("scenarios", "list the scenarios"),
+    "play": ("play", "play a scenario in the terminal"),
+    "validate": ("validate", "check scenarios, rubrics and signal rules"),
+    "graph": ("graph", "print the stage machine as Graphviz source"),
     "detect": ("detect", "detect reply signals in a JSON-lines file"),
     "db": ("db", "migrate the database schema (upgrade, current)"),
     "users": ("users", "manage accounts (add, list, delete, reset-password)"),
@@ -20,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "purge": ("admin", "delete attempts older than --days N"),
     "backup": ("admin", "copy a SQLite database to PATH while it is in use"),
     "restore": ("admin", "replace a SQLite database with a backup from PATH"),
+    "conformance": ("conformance", "score signal detection against labelled replies"),
 }
 
 

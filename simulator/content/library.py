@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
-from simulator.content.yaml_loader import load_model, register_union_tags
+from simulator.content.yaml_loader import LocatedDocument, parse_yaml, register_union_tags, validate_document
 from simulator.paths import rubrics_dir, scenarios_dir
+
+M = TypeVar("M", bound=BaseModel)
 
 register_union_tags(
     "signal", "plain_language", "length", "streak",
@@ -25,7 +31,7 @@ class Library:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     issues: list[ContentIssue] = field(default_factory=list)
-    sources: dict[str, Path] = field(default_factory=dict)
+    documents: dict[str, LocatedDocument] = field(default_factory=dict)
 
     def scenario(self, scenario_id: str) -> Scenario:
         try:
@@ -49,29 +55,41 @@ def scenario_files(root: Path) -> list[Path]:
     return sorted(p for p in root.glob("*.yaml") if p.is_file())
 
 
-def load_library(scenario_root: Path | None = None, rubric_root: Path | None = None) -> Library:
-    """Load everything that is valid; invalid files become issues, never a crash."""
+def load_library(
+    scenario_paths: Iterable[Path] | None = None, rubric_paths: Iterable[Path] | None = None
+) -> Library:
+    """Load everything that is valid; invalid files become issues, never a crash.
+
+    Without paths, the files under ``scenarios/`` and ``rubrics/`` are loaded.
+    """
     library = Library()
-    for path in rubric_files(rubric_root or rubrics_dir()):
-        try:
-            rubric = load_model(path, Rubric)
-        except ContentError as exc:
-            library.issues.extend(exc.issues)
-            continue
-        library.rubrics[rubric.id] = rubric
-        library.sources[f"rubric:{rubric.id}"] = path
-    for path in scenario_files(scenario_root or scenarios_dir()):
-        try:
-            scenario = load_model(path, Scenario)
-        except ContentError as exc:
-            library.issues.extend(exc.issues)
-            continue
-        if scenario.id in library.scenarios:
-            library.issues.append(ContentIssue(path, 1, "id", f"scenario id {scenario.id!r} is used twice"))
-            continue
-        library.scenarios[scenario.id] = scenario
-        library.sources[f"scenario:{scenario.id}"] = path
+    for path in rubric_paths if rubric_paths is not None else rubric_files(rubrics_dir()):
+        loaded = _load(library, Path(path), Rubric)
+        if loaded is not None:
+            _add(library, "rubric", loaded, library.rubrics)
+    for path in scenario_paths if scenario_paths is not None else scenario_files(scenarios_dir()):
+        loaded = _load(library, Path(path), Scenario)
+        if loaded is not None:
+            _add(library, "scenario", loaded, library.scenarios)
     return library
+
+
+def _load(library: Library, path: Path, model: type[M]) -> tuple[M, LocatedDocument] | None:
+    try:
+        doc = parse_yaml(path)
+        return validate_document(doc, model), doc
+    except ContentError as exc:
+        library.issues.extend(exc.issues)
+        return None
+
+
+def _add(library: Library, kind: str, loaded: tuple[Any, LocatedDocument], into: dict[str, Any]) -> None:
+    item, doc = loaded
+    if item.id in into:
+        library.issues.append(doc.issue(("id",), f"{kind} id {item.id!r} is used twice"))
+        return
+    into[item.id] = item
+    library.documents[f"{kind}:{item.id}"] = doc
 
 
 @lru_cache(maxsize=1)
