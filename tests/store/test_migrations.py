@@ -1,0 +1,122 @@
+"""Migrations: both backends reach head, the models match the migrations, data survives."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from simulator.store import Database, make_engine, migrate
+from simulator.store.models import Base
+
+ALL_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_version"}
+
+
+def test_upgrade_to_head_creates_every_table(empty_db_url: str) -> None:
+    assert migrate.current_revision(empty_db_url) is None
+    migrate.upgrade(empty_db_url)
+    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0002"
+    engine = make_engine(empty_db_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == ALL_TABLES
+    finally:
+        engine.dispose()
+    migrate.upgrade(empty_db_url)  # idempotent
+    assert migrate.is_up_to_date(empty_db_url)
+
+
+def test_models_match_migrations(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # expression indexes cannot be reflected on SQLite
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> None:
+    migrate.upgrade(empty_db_url, "0001")
+    assert migrate.current_revision(empty_db_url) == "0001"
+    now = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    engine = make_engine(empty_db_url)
+    # Core against the revision-1 tables, as an old version of the app would have written them.
+    tables = {name: Base.metadata.tables[name] for name in ("users", "auth_sessions", "attempts", "turns", "login_throttle")}
+    with engine.begin() as connection:
+        connection.execute(
+            tables["users"].insert(),
+            [
+                {"id": 1, "username": "Maija", "display_name": "Maija Mäkelä", "password_hash": "$argon2id$x",
+                 "role": "trainee", "locale": "fi", "must_change_password": False, "created_at": now},
+                {"id": 2, "username": "mentor", "display_name": "Mentori", "password_hash": "$argon2id$y",
+                 "role": "mentor", "locale": "en", "must_change_password": True, "created_at": now},
+            ],
+        )
+        connection.execute(tables["auth_sessions"].insert(), {"id": 1, "token_hash": "a" * 64, "user_id": 1,
+                           "created_at": now, "expires_at": now, "last_seen_at": now, "revoked_at": None})
+        connection.execute(tables["login_throttle"].insert(), {"username": "ghost", "failures": 4,
+                           "last_failure_at": now, "blocked_until": now})
+        connection.execute(tables["attempts"].insert(), {"id": 7, "user_id": 1, "scenario_id": "amina", "language": "fi",
+                           "status": "finished", "seed": 42, "state": {"stage": "farewell", "trust": 0.5},
+                           "hints_used": 1, "overall_score": 3.5, "report": {"ok": True}, "shared_with_cohort": True,
+                           "started_at": now, "updated_at": now, "finished_at": now})
+        connection.execute(tables["turns"].insert(), [
+            {"attempt_id": 7, "index": i, "reply": f"vastaus {i}", "client_line": "asiakas", "inner_thought": None,
+             "signals": ["greeting"], "findings": [{"principle": "p", "span": [0, 3]}], "stage": "empathy",
+             "trust": 0.1 * i, "state": {"i": i}, "created_at": now}
+            for i in range(3)
+        ])
+        before = {name: connection.execute(table.select().order_by(*table.primary_key.columns)).all()
+                  for name, table in tables.items()}
+    engine.dispose()
+
+    migrate.upgrade(empty_db_url)
+
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.connect() as connection:
+            after = {name: connection.execute(table.select().order_by(*table.primary_key.columns)).all()
+                     for name, table in tables.items()}
+            assert after == before
+            assert connection.execute(text("SELECT count(*) FROM cohorts")).scalar_one() == 0
+    finally:
+        engine.dispose()
+    # and the new tables work against the old rows
+    db = Database(empty_db_url)
+    try:
+        from simulator.store import cohorts
+
+        with db.transaction() as session:
+            cohort = cohorts.create_cohort(session, "Ryhmä", created_by=2)
+            cohorts.add_member(session, cohort.id, 1)
+        with db.read() as session:
+            assert [user.username for user in cohorts.members(session, cohort.id)] == ["Maija"]
+    finally:
+        db.dispose()
+
+
+def test_downgrade_and_upgrade_again(empty_db_url: str) -> None:
+    migrate.upgrade(empty_db_url)
+    migrate.downgrade(empty_db_url, "0001")
+    assert migrate.current_revision(empty_db_url) == "0001"
+    migrate.upgrade(empty_db_url)
+    assert migrate.is_up_to_date(empty_db_url)
+
+
+def test_migration_scripts_ship_inside_the_package() -> None:
+    versions = migrate.MIGRATIONS_DIR / "versions"
+    assert (migrate.MIGRATIONS_DIR / "env.py").is_file()
+    assert (migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
+    assert sorted(p.name for p in versions.glob("0*.py")) == ["0001_initial.py", "0002_cohorts_review.py"]
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:p@h/db", "postgres://u@h/db"])
+def test_plain_postgresql_urls_use_psycopg3(url: str) -> None:
+    from simulator.store import normalise_url
+
+    assert normalise_url(url).startswith("postgresql+psycopg://")
