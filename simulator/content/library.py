@@ -13,15 +13,11 @@ from pydantic import BaseModel
 from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
-from simulator.content.yaml_loader import LocatedDocument, parse_yaml, register_union_tags, validate_document
+from simulator.content.yaml_loader import LocatedDocument, parse_yaml, validate_document
 from simulator.paths import rubrics_dir, scenarios_dir
 
 M = TypeVar("M", bound=BaseModel)
 
-register_union_tags(
-    "signal", "plain_language", "length", "streak",
-    "stage_order", "stages_visited", "stage_time", "talk_ratio", "key_points", "farewell_close",
-)
 
 
 @dataclass

@@ -26,7 +26,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _build(
     loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], issues: list[str]
 ) -> Any:
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)  # a key's own line wins over its value's
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -131,26 +131,41 @@ def validate_document(doc: LocatedDocument, model: type[M]) -> M:
     if not isinstance(doc.data, dict):
         raise ContentError([doc.issue((), f"expected a mapping at the top level, got {type(doc.data).__name__}")])
     try:
-        return model.model_validate(doc.data, context={"document": doc})
+        return model.model_validate(doc.data)
     except ValidationError as exc:
-        issues = []
-        for error in exc.errors():
-            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            issues.append(doc.issue(loc, _describe(error)))
+        issues = [doc.issue(_error_path(doc.data, error), _describe(error)) for error in exc.errors()]
         raise ContentError(issues) from None
 
 
-def _is_union_tag(part: Any) -> bool:
-    """Drop pydantic's discriminator tags (e.g. ``'phrase'``) and function-validator names."""
-    return isinstance(part, str) and (part.startswith("function-") or part.endswith("]") or part in _UNION_TAGS)
+def _error_path(data: Any, error: Any) -> FieldPath:
+    path = data_path(data, error["loc"])
+    if error.get("type") == "union_tag_invalid":  # point at the discriminator field itself
+        path += (str(error.get("ctx", {}).get("discriminator", "")).strip("'"),)
+    return path
 
 
-_UNION_TAGS: set[str] = set()
+def data_path(data: Any, loc: tuple[Any, ...]) -> FieldPath:
+    """Turn a pydantic error location into a path through the data.
+
+    pydantic inserts union tags (a discriminator value such as ``'streak'``, or
+    ``'function-after[...]'``) that are not keys of the file; walking the data tells
+    them apart from real keys.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part not in node and isinstance(part, str):
+            if part in {v for v in node.values() if isinstance(v, str)} or "[" in part:
+                continue
+        path.append(part)
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        )
+    return tuple(path)
 
 
 def register_union_tags(*tags: str) -> None:
-    """Tell the locator which strings in an error location are union tags, not fields."""
-    _UNION_TAGS.update(tags)
+    """No longer needed: union tags are told apart from keys by walking the data."""
 
 
 def load_model(path: Path | str, model: type[M]) -> M:
