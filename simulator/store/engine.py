@@ -168,11 +168,9 @@ class Database:
         if current is not None:
             yield current
             return
+        # close() (not rollback()) ends the snapshot yet leaves loaded objects readable.
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown, before restoring a backup)."""
