@@ -1,0 +1,46 @@
+"""``simulator conformance FILE.jsonl``: per-signal precision, recall and F1 on labelled replies."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, help="labelled JSON-lines files")
+    parser.add_argument("--errors", action="store_true", help="also list the replies scored wrong")
+    parser.add_argument(
+        "--split",
+        metavar="SEED",
+        type=int,
+        help="score only a held-out third (random, seeded); tune on the rest",
+    )
+    parser.add_argument("--tune", action="store_true", help="with --split: score the two tuning thirds instead")
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.language.evaluation import evaluate, read_examples
+
+    status = 0
+    for path in args.files:
+        try:
+            examples = read_examples(path)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"{path}: cannot read: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.split is not None:
+            rng = random.Random(args.split)
+            held = set(rng.sample(range(len(examples)), len(examples) // 3))
+            examples = [e for i, e in enumerate(examples) if (i in held) != args.tune]
+        report = evaluate(examples)
+        print(f"== {path} ({len(examples)} replies)")
+        print(report.table())
+        if args.errors:
+            for example, predicted in report.errors:
+                missing = sorted(example.signals - predicted)
+                extra = sorted(predicted - example.signals)
+                print(f"{example.id}: missing {missing} extra {extra}\n    prev: {example.prev}\n    text: {example.text}")
+    return status

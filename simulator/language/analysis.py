@@ -1,0 +1,58 @@
+"""A reply prepared for rule matching: tokens, their atoms, sentence anchors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.language import english
+from simulator.language.patterns import Lexicon, PatternSet, token_atoms
+from simulator.language.text import Sentence, Text, Token, tokenise
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the rule kinds read about one text."""
+
+    text: Text
+    tokens: list[Token]
+    atoms: list[frozenset[int]]
+    anchors: list[int]  # per sentence: first token that is not a filler ("no", "okei", "so")
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.text.sentences
+
+    def quoted(self, sentence: Sentence) -> list[int]:
+        return [i for i in range(sentence.first, sentence.stop) if self.tokens[i].quoted]
+
+    def skip_fillers(self, position: int, stop: int, fillers: PatternSet) -> int:
+        """The first position at or after ``position`` that does not start a filler."""
+        while position < stop:
+            end = fillers.matches_at(self.atoms, position, stop)
+            if end < 0:
+                return position
+            position = end
+        return position
+
+
+def analyse(raw: str, lang: str, lexicon: Lexicon, fillers: PatternSet) -> Analysis:
+    """Tokenise ``raw`` for ``lang`` and look every token up in the rule vocabulary."""
+    text = tokenise(raw)
+    tokens = text.tokens
+    if lang == "en":
+        tokens = _split_english(text)
+    atoms = token_atoms(tokens, lexicon)
+    analysis = Analysis(text=text, tokens=tokens, atoms=atoms, anchors=[])
+    analysis.anchors = [analysis.skip_fillers(s.first, s.stop, fillers) for s in text.sentences]
+    return analysis
+
+
+def _split_english(text: Text) -> list[Token]:
+    """Split contractions and re-point the sentences at the new token indexes."""
+    tokens: list[Token] = []
+    for sentence in text.sentences:
+        first = len(tokens)
+        tokens.extend(english.split_contractions(text.tokens[sentence.first : sentence.stop]))
+        sentence.first, sentence.stop = first, len(tokens)
+    text.tokens = tokens
+    return tokens

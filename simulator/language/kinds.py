@@ -1,0 +1,327 @@
+"""The rule kinds: how each kind of rule finds hits in an analysed reply.
+
+One class per kind of :mod:`rules`; each is built once from its YAML entry (patterns
+compiled against the language's lexicon) and then called per reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from simulator.language.analysis import Analysis
+from simulator.language.finnish import is_question_verb
+from simulator.language.patterns import PatternSet
+from simulator.language.rules import (
+    CombineRule,
+    JargonRule,
+    OverlapRule,
+    PhraseRule,
+    QuestionRule,
+    RegexRule,
+    SentenceFilter,
+)
+from simulator.language.text import Sentence
+
+Compile = Callable[[list[str]], PatternSet]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A signal found at a character span, in a given sentence of the reply."""
+
+    signal: str
+    start: int
+    end: int
+    sentence: int
+
+
+def _sentence_ok(sentence: Sentence, wanted: SentenceFilter) -> bool:
+    if wanted == "question":
+        return sentence.question_mark
+    if wanted == "statement":
+        return not sentence.question_mark
+    return True
+
+
+def _span(analysis: Analysis, first: int, end: int, index: int, signal: str) -> Hit:
+    return Hit(signal, analysis.tokens[first].start, analysis.tokens[end - 1].end, index)
+
+
+def _sentence_hit(analysis: Analysis, index: int, signal: str) -> Hit:
+    sentence = analysis.sentences[index]
+    raw = analysis.text.original[sentence.start : sentence.end]
+    start = sentence.start + (len(raw) - len(raw.lstrip()))
+    end = sentence.start + len(raw.rstrip())
+    return Hit(signal, start, max(start, end), index)
+
+
+class Evaluator:
+    """Base: exceptions drop hits whose sentence matches one of them."""
+
+    signal: str
+
+    def __init__(self, rule: PhraseRule | QuestionRule | RegexRule | OverlapRule | JargonRule, compile_: Compile):
+        self.signal = rule.signal
+        self.stages = frozenset(rule.stages) if rule.stages is not None else None
+        self.exceptions = compile_(rule.exceptions)
+
+    def hits(self, analysis: Analysis, prev: Analysis | None, stage: str | None = None) -> list[Hit]:
+        if stage is not None and self.stages is not None and stage not in self.stages:
+            return []
+        found = self.find(analysis, prev)
+        if not found or not self.exceptions:
+            return found
+        excepted: dict[int, bool] = {}
+        kept = []
+        for hit in found:
+            if hit.sentence not in excepted:
+                sentence = analysis.sentences[hit.sentence]
+                excepted[hit.sentence] = bool(self.exceptions.find(analysis.atoms, sentence.first, sentence.stop))
+            if not excepted[hit.sentence]:
+                kept.append(hit)
+        return kept
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        raise NotImplementedError
+
+
+class PhraseEvaluator(Evaluator):
+    def __init__(self, rule: PhraseRule, compile_: Compile):
+        super().__init__(rule, compile_)
+        self.patterns = compile_(rule.patterns)
+        self.sentence = rule.sentence
+        self.include_quoted = rule.include_quoted
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        hits = []
+        for index, sentence in enumerate(analysis.sentences):
+            if not _sentence_ok(sentence, self.sentence):
+                continue
+            skip = () if self.include_quoted else analysis.quoted(sentence)
+            for first, end in self.patterns.find(
+                analysis.atoms, sentence.first, sentence.stop, analysis.anchors[index], skip
+            ):
+                hits.append(_span(analysis, first, end, index, self.signal))
+        return hits
+
+
+class QuestionEvaluator(Evaluator):
+    """Open or closed question form, decided per sentence (see :class:`rules.QuestionRule`)."""
+
+    def __init__(self, rule: QuestionRule, compile_: Compile, fillers: PatternSet):
+        super().__init__(rule, compile_)
+        self.rule = rule
+        self.fillers = fillers
+        self.heads = compile_(rule.heads)
+        self.comma_heads = compile_(rule.comma_heads)
+        self.requests = compile_(rule.requests)
+        self.tags = compile_(rule.tags)
+        self.choices = compile_(rule.choices)
+        self.open_choices = compile_(rule.open_choices)
+        self.other_heads = compile_(rule.other_heads)
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        hits = []
+        for index, sentence in enumerate(analysis.sentences):
+            if sentence.stop > sentence.first and self._asks(analysis, index, sentence):
+                hits.append(_sentence_hit(analysis, index, self.signal))
+        return hits
+
+    def _head_positions(self, analysis: Analysis, index: int, sentence: Sentence) -> tuple[list[int], list[int]]:
+        """Clause starts: (sentence start and after ':'/';', after ',')."""
+        main = [analysis.anchors[index]]
+        comma = []
+        for position in range(sentence.first + 1, sentence.stop):
+            marks = analysis.tokens[position].punct_before
+            if ":" in marks or ";" in marks:
+                main.append(analysis.skip_fillers(position, sentence.stop, self.fillers))
+            elif "," in marks:
+                comma.append(analysis.skip_fillers(position, sentence.stop, self.fillers))
+        return [p for p in main if p < sentence.stop], [p for p in comma if p < sentence.stop]
+
+    def _is_head(self, analysis: Analysis, position: int, stop: int, patterns: PatternSet) -> bool:
+        if analysis.tokens[position].quoted:
+            return False
+        if patterns.matches_at(analysis.atoms, position, stop) >= 0:
+            return True
+        return self.rule.question_verbs and is_question_verb(analysis.tokens[position].norm)
+
+    def _asks(self, analysis: Analysis, index: int, sentence: Sentence) -> bool:
+        rule = self.rule
+        stop = sentence.stop
+        main, comma = self._head_positions(analysis, index, sentence)
+        unpunctuated = not analysis.text.original[sentence.start : sentence.end].rstrip()[-1:] in ".!?\u2026"
+        interrogative = sentence.question_mark or unpunctuated
+        head_clause = None
+        for position in main:
+            if self.requests.matches_at(analysis.atoms, position, stop) >= 0 or (
+                interrogative and self._is_head(analysis, position, stop, self.heads)
+            ):
+                head_clause = analysis.tokens[position].clause
+                break
+        if head_clause is None and sentence.question_mark:
+            for position in comma:
+                if self.requests.matches_at(analysis.atoms, position, stop) >= 0 or self._is_head(
+                    analysis, position, stop, self.comma_heads
+                ):
+                    head_clause = analysis.tokens[position].clause
+                    break
+        choice = self._choice_clause(analysis, sentence)
+        if rule.yields_to_choice and head_clause is not None and choice is not None and choice > head_clause:
+            return False
+        if head_clause is not None:
+            return True
+        if not sentence.question_mark:
+            return False
+        if choice is not None:
+            return True
+        if self.tags and any(end == stop for _, end in self.tags.find(analysis.atoms, sentence.first, stop)):
+            return True
+        if any(self.other_heads.matches_at(analysis.atoms, p, stop) >= 0 for p in main + comma):
+            return False
+        words = stop - sentence.first
+        return rule.statements and words >= rule.min_statement_words
+
+    def _choice_clause(self, analysis: Analysis, sentence: Sentence) -> int | None:
+        """Clause index of an offered choice ("A vai B?"), unless the options are left open."""
+        if not sentence.question_mark or not self.choices:
+            return None
+        found = self.choices.find(analysis.atoms, sentence.first, sentence.stop)
+        if not found or self.open_choices.find(analysis.atoms, sentence.first, sentence.stop):
+            return None
+        return analysis.tokens[found[0][0]].clause
+
+
+class RegexEvaluator(Evaluator):
+    def __init__(self, rule: RegexRule, compile_: Compile):
+        super().__init__(rule, compile_)
+        self.regexes = [re.compile(expression) for expression in rule.regex]
+        self.case_sensitive = rule.case_sensitive
+        self.sentence = rule.sentence
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        hits = []
+        norm = analysis.text.original if self.case_sensitive else analysis.text.norm
+        for index, sentence in enumerate(analysis.sentences):
+            if not _sentence_ok(sentence, self.sentence):
+                continue
+            for regex in self.regexes:
+                for match in regex.finditer(norm, sentence.start, sentence.end):
+                    if match.end() > match.start():
+                        hits.append(Hit(self.signal, match.start(), match.end(), index))
+        return hits
+
+
+_MAX_FUZZY_WORDS = 80
+
+
+class OverlapEvaluator(Evaluator):
+    """A sentence sharing content words with the client's previous line."""
+
+    def __init__(self, rule: OverlapRule, compile_: Compile):
+        super().__init__(rule, compile_)
+        self.rule = rule
+        self.cues = compile_(rule.cues)
+        self.stopwords = compile_(rule.stopwords)
+
+    def _content(self, analysis: Analysis, first: int, stop: int) -> list[str]:
+        words = []
+        for position in range(first, stop):
+            word = analysis.tokens[position].norm
+            if len(word) < self.rule.min_word_length or not word.isalpha():
+                continue
+            if self.stopwords.matches_at(analysis.atoms, position, position + 1) >= 0:
+                continue
+            words.append(word)
+        return words
+
+    def _similar(self, a: str, b: str) -> bool:
+        if a[:5] == b[:5]:
+            return True
+        return fuzz.ratio(a[:7], b[:7]) >= self.rule.similarity
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        if prev is None or not prev.tokens:
+            return []
+        prev_words = list(dict.fromkeys(self._content(prev, 0, len(prev.tokens))))[:_MAX_FUZZY_WORDS]
+        hits = []
+        for index, sentence in enumerate(analysis.sentences):
+            if not _sentence_ok(sentence, self.rule.sentence):
+                continue
+            words = self._content(analysis, sentence.first, sentence.stop)[:_MAX_FUZZY_WORDS]
+            shared = sum(1 for p in prev_words if any(self._similar(p, w) for w in words))
+            needed = self.rule.min_shared
+            if self.cues and shared < needed and self.cues.find(analysis.atoms, sentence.first, sentence.stop):
+                needed = self.rule.cue_min_shared
+            if shared >= needed and (shared > 0 or needed == 0):
+                hits.append(_sentence_hit(analysis, index, self.signal))
+        return hits
+
+
+class JargonEvaluator(Evaluator):
+    """Terms left unexplained: no explanation marker right after, not in or before brackets."""
+
+    def __init__(self, rule: JargonRule, compile_: Compile):
+        super().__init__(rule, compile_)
+        self.terms = compile_(rule.terms)
+        self.explained_by = compile_(rule.explained_by)
+        self.window = rule.window
+
+    def _explained(self, analysis: Analysis, first: int, end: int, stop: int) -> bool:
+        tokens = analysis.tokens
+        if "(" in tokens[first].punct_before or (end < stop and "(" in tokens[end].punct_before):
+            return True
+        for position in range(end, min(stop, end + self.window + 1)):
+            if self.explained_by.matches_at(analysis.atoms, position, stop) >= 0:
+                return True
+        return False
+
+    def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
+        hits = []
+        for index, sentence in enumerate(analysis.sentences):
+            for first, end in self.terms.find(analysis.atoms, sentence.first, sentence.stop):
+                if not self._explained(analysis, first, end, sentence.stop):
+                    hits.append(_span(analysis, first, end, index, self.signal))
+        return hits
+
+
+class CombineEvaluator:
+    """Adds or removes a signal given the others (applied after every matching rule)."""
+
+    def __init__(self, rule: CombineRule):
+        self.rule = rule
+        self.signal = rule.signal
+
+    def apply(self, hits: list[Hit]) -> list[Hit]:
+        rule = self.rule
+        if rule.scope == "reply":
+            groups = {None: hits}
+        else:
+            groups = {}
+            for hit in hits:
+                groups.setdefault(hit.sentence, []).append(hit)
+        result = list(hits)
+        for key, group in groups.items():
+            present = {hit.signal for hit in group}
+            if not self._holds(present):
+                continue
+            if rule.action == "remove":
+                result = [h for h in result if not (h.signal == rule.signal and (key is None or h.sentence == key))]
+            elif rule.signal not in present:
+                trigger = next(h for h in group if h.signal in set(rule.if_all) | set(rule.if_any))
+                result.append(Hit(rule.signal, trigger.start, trigger.end, trigger.sentence))
+        return result
+
+    def _holds(self, present: set[str]) -> bool:
+        rule = self.rule
+        if rule.if_all and not all(s in present for s in rule.if_all):
+            return False
+        if rule.if_any and not any(s in present for s in rule.if_any):
+            return False
+        if not rule.if_all and not rule.if_any and rule.action == "add":
+            return False
+        return not any(s in present for s in rule.unless_any)
