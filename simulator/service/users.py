@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from simulator.service.auth import (
@@ -123,6 +124,44 @@ def create_user(
         raise Conflict("that username is taken", reason="username_taken", username=name) from None
     log.info("user %d (%s) created by %s", info.id, role, _who(actor))
     return info
+
+
+def bootstrap_admin(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    locale: str = "fi",
+    settings: AuthSettings | None = None,
+) -> UserInfo:
+    """Create the first admin of an empty installation (a first-run page may offer this).
+
+    Refused with ``Forbidden`` as soon as any user exists; the emptiness check and the
+    insert share one transaction, serialised on PostgreSQL by an advisory lock.
+    """
+    name = validate_username(username)
+    shown = validate_display_name(display_name if display_name is not None else name)
+    validate_locale(locale)
+    validate_password(password)
+    password_hash = _settings(settings).hasher.hash(password)
+    try:
+        with db.transaction() as session:
+            if not db.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises this
+                session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK_KEY)))
+            if user_repo.count_users(session):
+                raise Forbidden("this installation already has users", reason="already_bootstrapped")
+            user = user_repo.add_user(
+                session, username=name, display_name=shown, password_hash=password_hash, role="admin", locale=locale
+            )
+            info = UserInfo.of(user)
+    except IntegrityError:
+        raise Forbidden("this installation already has users", reason="already_bootstrapped") from None
+    log.info("first admin %d created", info.id)
+    return info
+
+
+_BOOTSTRAP_LOCK_KEY = 0x6B6F6874  # "koht": any constant shared by every instance
 
 
 def create_trainee(

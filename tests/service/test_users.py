@@ -230,3 +230,13 @@ def test_purge_attempts_older_than(db: Database, people: dict[str, Principal]) -
     with db.read() as session:
         assert [a.id for a in attempt_repo.list_attempts(session, trainee.user_id)] == [recent]
         assert len(attempt_repo.list_turns(session, recent)) == 2
+
+
+def test_bootstrap_admin_only_on_an_empty_installation(db: Database) -> None:
+    info = users.bootstrap_admin(db, "first", "salasana-123", display_name="Eka")
+    assert info.role == "admin"
+    auth.login(db, "first", "salasana-123", now=NOW)
+    with pytest.raises(Forbidden) as err:
+        users.bootstrap_admin(db, "second", "salasana-123")
+    assert err.value.reason == "already_bootstrapped"
+    assert _count_users(db) == 1
