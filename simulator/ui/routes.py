@@ -1,0 +1,178 @@
+"""HTTP routes that set and clear the session cookie: ``POST /auth/login`` and ``/auth/logout``.
+
+A Streamlit script cannot set cookies, so logging in is a plain HTML form posted to a
+Starlette route served next to the app by ``st.App(..., routes=routes())`` (see
+``streamlit_app.py``). The route checks the Origin header (no cross-site logins or
+logouts), verifies the password through ``simulator.service.auth.login`` (argon2id,
+throttling kept in the database), and answers ``303 See Other`` to ``/`` with
+``Set-Cookie: kohtaamo_session=<opaque token>; HttpOnly; SameSite=Lax; Path=/`` (plus
+``Secure`` behind HTTPS). Failures redirect to ``/?auth=invalid`` or
+``/?auth=throttled&retry=N``: status words only, never a token or a username in a URL.
+This module does not import streamlit, so it is tested without a server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Final
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from simulator.service import auth
+from simulator.service.errors import InvalidCredentials, LoginThrottled
+from simulator.store import Database, database_url
+
+log = logging.getLogger(__name__)
+
+COOKIE_NAME: Final = "kohtaamo_session"  # the same name simulator.ui.session reads
+LOGIN_PATH: Final = "/auth/login"
+LOGOUT_PATH: Final = "/auth/logout"
+MAX_FORM_BYTES: Final = 8 * 1024  # username + password (<= 1024 chars) fit many times over
+ALLOWED_ORIGINS_ENV: Final = "KOHTAAMO_ALLOWED_ORIGINS"
+COOKIE_SECURE_ENV: Final = "KOHTAAMO_COOKIE_SECURE"
+
+
+def _allowed_origins() -> set[str]:
+    """Extra origins (``https://host[:port]``, comma-separated), e.g. behind a proxy that rewrites Host."""
+    raw = os.environ.get(ALLOWED_ORIGINS_ENV, "")
+    return {item.strip().rstrip("/").lower() for item in raw.split(",") if item.strip()}
+
+
+def origin_allowed(request: Request) -> bool:
+    """Same-origin POSTs only: the Origin's host:port must be this request's Host.
+
+    Browsers always send Origin on form POSTs and a page elsewhere cannot forge it; a
+    request without one (or with ``null``) is refused rather than guessed about.
+    """
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return False
+    if origin.rstrip("/").lower() in _allowed_origins():
+        return True
+    parsed = urlsplit(origin)
+    host = request.headers.get("host", "")
+    return bool(parsed.scheme in ("http", "https") and parsed.netloc and parsed.netloc.lower() == host.lower())
+
+
+def _cookie_secure(request: Request) -> bool:
+    flag = os.environ.get(COOKIE_SECURE_ENV, "").lower()
+    if flag in ("1", "true", "yes"):
+        return True
+    if flag in ("0", "false", "no"):
+        return False
+    return request.url.scheme == "https"
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """The url-encoded form, or None when it is too big or not a form."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=10)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return {name: values[0] for name, values in fields.items() if values}
+
+
+def _redirect(query: dict[str, str] | None = None) -> RedirectResponse:
+    url = "/" + (f"?{urlencode(query)}" if query else "")
+    response = RedirectResponse(url, status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _forbidden() -> Response:
+    return PlainTextResponse("cross-origin request refused", status_code=403)
+
+
+DatabaseFactory = Callable[[], Database]
+
+
+def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSettings] = auth.AuthSettings.from_env) -> list[BaseRoute]:
+    """The login and logout routes over the database ``get_db()`` returns."""
+
+    async def login(request: Request) -> Response:
+        if not origin_allowed(request):
+            log.warning("login POST refused: origin %r, host %r", request.headers.get("origin"), request.headers.get("host"))
+            return _forbidden()
+        form = await _form(request)
+        if form is None:
+            return _redirect({"auth": "invalid"})
+        username = form.get("username", "")
+        password = form.get("password", "")
+        current = settings()
+        try:
+            # argon2id takes ~170 ms: keep it off the event loop that serves every user.
+            _principal, token = await run_in_threadpool(auth.login, get_db(), username, password, settings=current)
+        except LoginThrottled as exc:
+            return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds)})
+        except InvalidCredentials:
+            return _redirect({"auth": "invalid"})
+        response = _redirect()
+        response.set_cookie(
+            COOKIE_NAME,
+            token,
+            max_age=int(current.session_ttl.total_seconds()),
+            path="/",
+            secure=_cookie_secure(request),
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    async def logout(request: Request) -> Response:
+        if not origin_allowed(request):
+            return _forbidden()
+        token = request.cookies.get(COOKIE_NAME)
+        if token:
+            await run_in_threadpool(auth.logout, get_db(), token)
+        response = _redirect({"auth": "logged_out"})
+        response.delete_cookie(COOKIE_NAME, path="/", secure=_cookie_secure(request), httponly=True, samesite="lax")
+        return response
+
+    async def back_to_app(_request: Request) -> Response:
+        """A GET (bookmark, typed URL) just goes to the app; only POST changes anything."""
+        return _redirect()
+
+    return [
+        Route(LOGIN_PATH, login, methods=["POST"]),
+        Route(LOGIN_PATH, back_to_app, methods=["GET"]),
+        Route(LOGOUT_PATH, logout, methods=["POST"]),
+        Route(LOGOUT_PATH, back_to_app, methods=["GET"]),
+    ]
+
+
+_databases: dict[str, Database] = {}
+_databases_guard = threading.Lock()
+
+
+def shared_database(url: str | None = None) -> Database:
+    """One ``Database`` per URL per process (default ``DATABASE_URL``), shared by pages and routes.
+
+    One engine for every user is right (design.md); keyed by URL so tests that point
+    ``DATABASE_URL`` elsewhere get their own.
+    """
+    url = url or database_url()
+    with _databases_guard:
+        database = _databases.get(url)
+        if database is None:
+            database = _databases[url] = Database(url)
+        return database
+
+
+def routes() -> list[BaseRoute]:
+    """The routes ``streamlit_app.py`` serves, over the process-wide database."""
+    return make_routes(shared_database)
