@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from simulator.content.errors import ContentError
     from simulator.language.evaluation import evaluate, read_examples
 
     status = 0
@@ -35,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
             rng = random.Random(args.split)
             held = set(rng.sample(range(len(examples)), len(examples) // 3))
             examples = [e for i, e in enumerate(examples) if (i in held) != args.tune]
-        report = evaluate(examples)
+        try:
+            report = evaluate(examples)
+        except ContentError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         print(f"== {path} ({len(examples)} replies)")
         print(report.table())
         if args.errors:

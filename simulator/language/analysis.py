@@ -17,6 +17,8 @@ class Analysis:
     tokens: list[Token]
     atoms: list[frozenset[int]]
     anchors: list[int]  # per sentence: first token that is not a filler ("no", "okei", "so")
+    clause_anchors: list[frozenset[int]]  # per sentence: anchors of the sentence and of clauses after ":" / ";"
+    comma_anchors: list[frozenset[int]]  # per sentence: clause starts after a comma (fillers skipped)
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -42,8 +44,19 @@ def analyse(raw: str, lang: str, lexicon: Lexicon, fillers: PatternSet) -> Analy
     if lang == "en":
         tokens = _split_english(text)
     atoms = token_atoms(tokens, lexicon)
-    analysis = Analysis(text=text, tokens=tokens, atoms=atoms, anchors=[])
+    analysis = Analysis(text=text, tokens=tokens, atoms=atoms, anchors=[], clause_anchors=[], comma_anchors=[])
     analysis.anchors = [analysis.skip_fillers(s.first, s.stop, fillers) for s in text.sentences]
+    for index, sentence in enumerate(text.sentences):
+        starts = {analysis.anchors[index]}
+        commas = set()
+        for position in range(sentence.first + 1, sentence.stop):
+            marks = tokens[position].punct_before
+            if ":" in marks or ";" in marks:
+                starts.add(analysis.skip_fillers(position, sentence.stop, fillers))
+            elif "," in marks:
+                commas.add(analysis.skip_fillers(position, sentence.stop, fillers))
+        analysis.clause_anchors.append(frozenset(starts))
+        analysis.comma_anchors.append(frozenset(commas))
     return analysis
 
 

@@ -13,6 +13,7 @@ from simulator.language.text import Token
 _CONTRACTION_SUFFIXES: dict[str, str] = {
     "re": "are", "m": "am", "ve": "have", "ll": "will", "d": "would", "s": "is",
 }
+_SPECIAL: dict[str, tuple[str, str]] = {"let's": ("let", "us")}
 _IRREGULAR_NOT: dict[str, str] = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
 _ALTERNATIVES: dict[str, tuple[str, ...]] = {"is": ("has",), "would": ("had",), "ok": ("okay",), "okay": ("ok",)}
 
@@ -26,7 +27,12 @@ def split_contractions(tokens: list[Token]) -> list[Token]:
             out.append(token)
             continue
         head, _, tail = word.rpartition("'")
-        if word in _IRREGULAR_NOT:
+        if word in _SPECIAL:
+            first, second = _SPECIAL[word]
+            cut = token.end - len(tail) - 1
+            out.append(_part(token, first, token.start, cut, first=True))
+            out.append(_part(token, second, cut, token.end, first=False))
+        elif word in _IRREGULAR_NOT:
             out.append(_part(token, _IRREGULAR_NOT[word], token.start, token.end - 3, first=True))
             out.append(_part(token, "not", token.end - 3, token.end, first=False))
         elif tail == "t" and head.endswith("n"):

@@ -47,6 +47,14 @@ def _sentence_ok(sentence: Sentence, wanted: SentenceFilter) -> bool:
     return True
 
 
+def _colon_after(analysis: Analysis, end: int, sentence: Sentence) -> bool:
+    """A ':' or ';' after token ``end``: the clause holding a match is not the question part."""
+    return any(
+        ":" in analysis.tokens[p].punct_before or ";" in analysis.tokens[p].punct_before
+        for p in range(end, sentence.stop)
+    )
+
+
 def _span(analysis: Analysis, first: int, end: int, index: int, signal: str) -> Hit:
     return Hit(signal, analysis.tokens[first].start, analysis.tokens[end - 1].end, index)
 
@@ -80,7 +88,11 @@ class Evaluator:
         for hit in found:
             if hit.sentence not in excepted:
                 sentence = analysis.sentences[hit.sentence]
-                excepted[hit.sentence] = bool(self.exceptions.find(analysis.atoms, sentence.first, sentence.stop))
+                excepted[hit.sentence] = bool(
+                    self.exceptions.find(
+                        analysis.atoms, sentence.first, sentence.stop, analysis.clause_anchors[hit.sentence]
+                    )
+                )
             if not excepted[hit.sentence]:
                 kept.append(hit)
         return kept
@@ -95,16 +107,20 @@ class PhraseEvaluator(Evaluator):
         self.patterns = compile_(rule.patterns)
         self.sentence = rule.sentence
         self.include_quoted = rule.include_quoted
+        self.comma_anchors = rule.anchor_after_comma
 
     def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
         hits = []
         for index, sentence in enumerate(analysis.sentences):
-            if not _sentence_ok(sentence, self.sentence):
+            if self.sentence == "question" and not sentence.question_mark:
                 continue
             skip = () if self.include_quoted else analysis.quoted(sentence)
-            for first, end in self.patterns.find(
-                analysis.atoms, sentence.first, sentence.stop, analysis.anchors[index], skip
-            ):
+            anchors = analysis.clause_anchors[index]
+            if self.comma_anchors:
+                anchors = anchors | analysis.comma_anchors[index]
+            for first, end in self.patterns.find(analysis.atoms, sentence.first, sentence.stop, anchors, skip):
+                if self.sentence == "statement" and sentence.question_mark and not _colon_after(analysis, end, sentence):
+                    continue
                 hits.append(_span(analysis, first, end, index, self.signal))
         return hits
 
@@ -133,13 +149,11 @@ class QuestionEvaluator(Evaluator):
 
     def _head_positions(self, analysis: Analysis, index: int, sentence: Sentence) -> tuple[list[int], list[int]]:
         """Clause starts: (sentence start and after ':'/';', after ',')."""
-        main = [analysis.anchors[index]]
+        main = sorted(analysis.clause_anchors[index])
         comma = []
         for position in range(sentence.first + 1, sentence.stop):
             marks = analysis.tokens[position].punct_before
-            if ":" in marks or ";" in marks:
-                main.append(analysis.skip_fillers(position, sentence.stop, self.fillers))
-            elif "," in marks:
+            if "," in marks and ":" not in marks and ";" not in marks:
                 comma.append(analysis.skip_fillers(position, sentence.stop, self.fillers))
         return [p for p in main if p < sentence.stop], [p for p in comma if p < sentence.stop]
 
@@ -150,6 +164,12 @@ class QuestionEvaluator(Evaluator):
             return True
         return self.rule.question_verbs and is_question_verb(analysis.tokens[position].norm)
 
+    def _other_head(self, analysis: Analysis, position: int, stop: int) -> bool:
+        """Does a question of the other form start here?"""
+        if self.other_heads.matches_at(analysis.atoms, position, stop) >= 0:
+            return True
+        return self.rule.other_question_verbs and is_question_verb(analysis.tokens[position].norm)
+
     def _asks(self, analysis: Analysis, index: int, sentence: Sentence) -> bool:
         rule = self.rule
         stop = sentence.stop
@@ -158,17 +178,29 @@ class QuestionEvaluator(Evaluator):
         interrogative = sentence.question_mark or unpunctuated
         head_clause = None
         for position in main:
-            if self.requests.matches_at(analysis.atoms, position, stop) >= 0 or (
-                interrogative and self._is_head(analysis, position, stop, self.heads)
-            ):
+            if self.requests.matches_at(analysis.atoms, position, stop) >= 0:
                 head_clause = analysis.tokens[position].clause
                 break
-        if head_clause is None and sentence.question_mark:
+            if self._other_head(analysis, position, stop):
+                continue  # "voisitko kertoa" is a request, not a yes/no question
+            if interrogative and self._is_head(analysis, position, stop, self.heads):
+                head_clause = analysis.tokens[position].clause
+                break
+        if head_clause is None:
+            other_form_first = any(self._other_head(analysis, p, stop) for p in main)
             for position in comma:
-                if self.requests.matches_at(analysis.atoms, position, stop) >= 0 or self._is_head(
-                    analysis, position, stop, self.comma_heads
+                token = analysis.tokens[position]
+                if self.requests.matches_at(analysis.atoms, position, stop) >= 0:
+                    head_clause = token.clause
+                    break
+                if not sentence.question_mark or token.quoted:
+                    continue
+                # a -ko verb after a comma always asks; a relative-looking "mitä" only when
+                # the sentence did not already start as a question of the other form
+                if (rule.question_verbs and is_question_verb(token.norm)) or (
+                    not other_form_first and self.comma_heads.matches_at(analysis.atoms, position, stop) >= 0
                 ):
-                    head_clause = analysis.tokens[position].clause
+                    head_clause = token.clause
                     break
         choice = self._choice_clause(analysis, sentence)
         if rule.yields_to_choice and head_clause is not None and choice is not None and choice > head_clause:
@@ -178,10 +210,10 @@ class QuestionEvaluator(Evaluator):
         if not sentence.question_mark:
             return False
         if choice is not None:
-            return True
+            return not rule.yields_to_choice  # offered options make a question closed, never open
         if self.tags and any(end == stop for _, end in self.tags.find(analysis.atoms, sentence.first, stop)):
             return True
-        if any(self.other_heads.matches_at(analysis.atoms, p, stop) >= 0 for p in main + comma):
+        if any(self._other_head(analysis, p, stop) for p in main + comma):
             return False
         words = stop - sentence.first
         return rule.statements and words >= rule.min_statement_words
@@ -240,7 +272,14 @@ class OverlapEvaluator(Evaluator):
         return words
 
     def _similar(self, a: str, b: str) -> bool:
-        if a[:5] == b[:5]:
+        """Same word up to inflection: a shared stem of 4+ letters covering most of the shorter word,
+        or close spelling of the first letters (consonant gradation: "kokki" / "kokin")."""
+        shared = 0
+        for x, y in zip(a, b):
+            if x != y:
+                break
+            shared += 1
+        if shared >= 4 and shared >= 0.6 * min(len(a), len(b)):
             return True
         return fuzz.ratio(a[:7], b[:7]) >= self.rule.similarity
 
@@ -248,6 +287,7 @@ class OverlapEvaluator(Evaluator):
         if prev is None or not prev.tokens:
             return []
         prev_words = list(dict.fromkeys(self._content(prev, 0, len(prev.tokens))))[:_MAX_FUZZY_WORDS]
+        prev_asked = bool(prev.sentences) and prev.sentences[-1].question_mark
         hits = []
         for index, sentence in enumerate(analysis.sentences):
             if not _sentence_ok(sentence, self.rule.sentence):
@@ -255,8 +295,10 @@ class OverlapEvaluator(Evaluator):
             words = self._content(analysis, sentence.first, sentence.stop)[:_MAX_FUZZY_WORDS]
             shared = sum(1 for p in prev_words if any(self._similar(p, w) for w in words))
             needed = self.rule.min_shared
-            if self.cues and shared < needed and self.cues.find(analysis.atoms, sentence.first, sentence.stop):
-                needed = self.rule.cue_min_shared
+            if prev_asked and self.rule.cue_only_after_question:
+                needed = len(prev_words) + 1  # answering the client's question re-uses its words
+            if self.cues and self.cues.find(analysis.atoms, sentence.first, sentence.stop):
+                needed = min(needed, self.rule.cue_min_shared)
             if shared >= needed and (shared > 0 or needed == 0):
                 hits.append(_sentence_hit(analysis, index, self.signal))
         return hits

@@ -20,6 +20,12 @@ from simulator.language.text import Token
 DEFAULT_GAP = 4
 _NUM_ATOM = 0  # reserved atom id for "#num"
 _CACHE_LIMIT = 50_000
+# Typo tolerance only where a slip cannot turn one real word into another: long stems and
+# long whole words, one edit. Shorter Finnish forms differ by one letter all the time
+# ("näyttää" / "näyttö", "koneista" / "koneesta").
+_FUZZY_MIN_STEM = 7
+_FUZZY_MIN_WORD = 9
+_FUZZY_MIN_TOKEN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ class Lexicon:
             (self._prefix if is_prefix else self._exact).setdefault(word, set()).add(atom_id)
             if is_prefix:
                 self._max_prefix = max(self._max_prefix, len(word))
-            if len(word) >= 6 and word.isalpha():
+            if len(word) >= (_FUZZY_MIN_STEM if is_prefix else _FUZZY_MIN_WORD) and word.isalpha():
                 self._fuzzy_buckets.setdefault(word[0], []).append((word, is_prefix, atom_id))
             self._cache.clear()
         return self._ids[key]
@@ -87,7 +93,7 @@ class Lexicon:
                 hit = self._prefix.get(form[:length])
                 if hit:
                     found.update(hit)
-        if not found and len(word) >= 7:
+        if not found and len(word) >= _FUZZY_MIN_TOKEN:
             found.update(self._typo_atoms(word))
         result = frozenset(found)
         if len(self._cache) >= _CACHE_LIMIT:
@@ -100,9 +106,9 @@ class Lexicon:
         self._cache.clear()
 
     def _typo_atoms(self, word: str) -> Iterable[int]:
-        """Atoms within one edit (two for long words) of the word or of its same-length prefix."""
+        """Atoms within one edit of the word, or (stems) of its prefix of about the same length."""
+        allowed = 1
         for atom_word, is_prefix, atom_id in self._fuzzy_buckets.get(word[0], ()):
-            allowed = 1 if len(atom_word) < 10 else 2
             if is_prefix:
                 n = len(atom_word)
                 if len(word) < n - 1:
@@ -186,12 +192,17 @@ class PatternSet:
         return bool(self.patterns)
 
     def find(
-        self, atoms: list[frozenset[int]], start: int, stop: int, anchor: int | None = None, skip: Iterable[int] = ()
+        self,
+        atoms: list[frozenset[int]],
+        start: int,
+        stop: int,
+        anchors: frozenset[int] = frozenset(),
+        skip: Iterable[int] = (),
     ) -> list[tuple[int, int]]:
         """All (first, end) token ranges matched in ``atoms[start:stop]``, leftmost first per start.
 
-        ``anchor`` is where ``^`` patterns may start (sentence start after fillers);
-        tokens in ``skip`` (quoted words) never start a match.
+        ``anchors`` are where ``^`` patterns may start (sentence and clause starts after
+        fillers); tokens in ``skip`` (quoted words) never start a match.
         """
         skipped = set(skip)
         found: list[tuple[int, int]] = []
@@ -203,7 +214,7 @@ class PatternSet:
                 candidates.update(self._by_atom.get(atom, ()))
             for index in sorted(candidates):
                 pattern = self.patterns[index]
-                if pattern.anchored and position != anchor:
+                if pattern.anchored and position not in anchors:
                     continue
                 end = match_at(pattern, atoms, position, stop)
                 if end >= 0:

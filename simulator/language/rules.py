@@ -96,6 +96,7 @@ class PhraseRule(_Rule):
     patterns: list[Pattern] = Field(min_length=1)
     sentence: SentenceFilter = "any"
     include_quoted: bool = False
+    anchor_after_comma: bool = Field(False, description="'^' also matches at a clause start after a comma")
 
     @field_validator("patterns")
     @classmethod
@@ -123,8 +124,10 @@ class QuestionRule(_Rule):
     question_verbs: bool = Field(False, description="Finnish: a verb with -ko/-kö/-ks heads a question")
     statements: bool = Field(False, description="a '?' sentence with no head asks to confirm")
     other_heads: list[Pattern] = Field(
-        default_factory=list, description="heads of the other form: a sentence they head is no statement question"
+        default_factory=list,
+        description="heads of the other form: a sentence they head is no statement question, and its comma clauses are no heads",
     )
+    other_question_verbs: bool = Field(False, description="a -ko/-kö verb heads the other form")
     min_statement_words: int = 3
     yields_to_choice: bool = Field(False, description="an open question offering fixed options is not open")
 
@@ -164,6 +167,9 @@ class OverlapRule(_Rule):
     min_word_length: int = Field(4, ge=1)
     similarity: int = Field(80, ge=50, le=100)
     sentence: SentenceFilter = "any"
+    cue_only_after_question: bool = Field(
+        True, description="when the client's line was a question, a reply re-using its words is an answer; need a cue"
+    )
 
     @field_validator("cues", "stopwords")
     @classmethod
