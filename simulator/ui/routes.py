@@ -176,3 +176,12 @@ def shared_database(url: str | None = None) -> Database:
 def routes() -> list[BaseRoute]:
     """The routes ``streamlit_app.py`` serves, over the process-wide database."""
     return make_routes(shared_database)
+
+
+def dispose_shared_databases() -> None:
+    """Close and forget the shared databases (tests that create many temporary ones)."""
+    with _databases_guard:
+        databases = list(_databases.values())
+        _databases.clear()
+    for database in databases:
+        database.dispose()
