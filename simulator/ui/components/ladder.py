@@ -1,0 +1,31 @@
+"""The four-step ladder (empathy, guidance, advisory, farewell) with the current step marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from simulator.service.views import StageInfo
+from simulator.ui.components.context import t
+from simulator.ui.components.text import escape
+
+
+def render_ladder(stages: Sequence[StageInfo], current: str, language: str, *, finished: bool = False) -> None:
+    """Steps top to bottom; done steps ticked, the current one bold with its goal underneath."""
+    st.markdown(f"**{escape(t('practice.ladder_title'))}**")
+    ids = [s.id for s in stages]
+    position = len(ids) if finished or current not in ids else ids.index(current)
+    lines = []
+    for number, stage in enumerate(stages, start=1):
+        name = escape(stage.name.get(language) or stage.id)
+        if number - 1 < position:
+            lines.append(f"{number}\\. ✓ {name}")
+        elif number - 1 == position:
+            lines.append(f"{number}\\. ➜ **{name}**")
+        else:
+            lines.append(f"{number}\\. :gray[{name}]")
+    st.markdown("  \n".join(lines))
+    if not finished and current in ids:
+        goal = stages[position].goal.get(language) or ""
+        st.caption(t("practice.ladder_current", stage=stages[position].name.get(language) or current, goal=goal))

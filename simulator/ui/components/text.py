@@ -1,0 +1,56 @@
+"""Showing the trainee's own words safely, with the words behind each finding highlighted.
+
+User text is escaped for Markdown first (every ASCII punctuation character, so neither
+Markdown, HTML, ``$`` maths nor Streamlit's ``:colour[...]`` directives can take effect),
+then the highlight directives are put around the escaped spans. ``unsafe_allow_html`` is
+never used with user text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from simulator.service.exports import md_escape
+from simulator.service.views import FindingView
+
+POSITIVE = "positive"
+NEGATIVE = "negative"
+
+
+def escape(text: str) -> str:
+    """Markdown-escaped text that renders exactly as typed."""
+    return md_escape(text)
+
+
+def polarity_marks(length: int, findings: Iterable[FindingView]) -> list[str | None]:
+    """Per character: ``negative`` where any fault points, else ``positive``, else None."""
+    marks: list[str | None] = [None] * length
+    for finding in findings:
+        for span in finding.spans:
+            start, end = max(0, span.start), min(length, span.end)
+            for i in range(start, end):
+                if finding.polarity == NEGATIVE or marks[i] is None:
+                    marks[i] = NEGATIVE if finding.polarity == NEGATIVE else POSITIVE
+    return marks
+
+
+def highlighted_markdown(text: str, findings: Iterable[FindingView]) -> str:
+    """The reply as Markdown: escaped, with kept principles on green and faults on orange."""
+    marks = polarity_marks(len(text), findings)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        mark = marks[i]
+        j = i
+        while j < len(text) and marks[j] == mark:
+            j += 1
+        chunk = text[i:j]
+        if mark is None or not chunk.strip():
+            out.append(escape(chunk))
+        else:
+            colour = "green" if mark == POSITIVE else "orange"
+            # Line breaks inside a directive would end it: highlight line by line.
+            parts = chunk.split("\n")
+            out.append("  \n".join(f":{colour}-background[{escape(p)}]" if p.strip() else escape(p) for p in parts))
+        i = j
+    return "".join(out)

@@ -1,0 +1,212 @@
+"""Debrief: how the meeting went, stage by stage, with the whole transcript and the client's
+inner thoughts, compared with the trainee's own earlier attempts; downloadable."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulator.service import exports, practice
+from simulator.service.errors import ServiceError
+from simulator.service.views import AttemptSummary, DebriefView
+from simulator.ui.components import errors, routing
+from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.components.feedback import finding_line, render_reply
+from simulator.ui.components.text import escape
+
+CHOOSER_KEY = "debrief_chooser"
+CLIENT_AVATAR = "🧑🏽"
+TRAINEE_AVATAR = "💬"
+
+
+def render() -> None:
+    principal = require_principal()
+    db = get_db()
+    language = ui_language()
+    st.title(t("debrief.title"))
+    attempt_id = routing.chosen_attempt("debrief")
+    finished = practice.my_attempts(db, principal, status="finished")
+    if attempt_id is None and finished:
+        attempt_id = finished[0].id
+        routing.go_quietly("debrief", attempt_id)
+    if attempt_id is None:
+        st.info(t("debrief.none"))
+        if st.button(t("debrief.to_picker"), key="debrief_to_picker", type="primary"):
+            routing.go("picker")
+        return
+    _chooser(finished, attempt_id)
+    try:
+        view = practice.debrief(db, principal, attempt_id)
+    except ServiceError as error:
+        st.error(errors.message("debrief", error))
+        routing.forget_attempt("debrief")
+        return
+    _summary(view, language)
+    _stages_chart(view, language)
+    _strengths(view, language)
+    _outcomes(view, language)
+    _comparison(view)
+    _transcript(view, language)
+    _downloads(view, language)
+
+
+def _chooser(finished: list[AttemptSummary], current: int) -> None:
+    """Pick another of one's own finished attempts (only shown when there are several)."""
+    ids = [a.id for a in finished]
+    if len(ids) < 2 or current not in ids:
+        return
+    labels = {
+        a.id: t("debrief.chooser_item", title=a.title, date=_date(a), score=_score(a.overall)) for a in finished
+    }
+    chosen = st.selectbox(t("debrief.chooser"), ids, index=ids.index(current), format_func=labels.__getitem__,
+                          key=CHOOSER_KEY)
+    if chosen != current:
+        routing.go_quietly("debrief", chosen)
+        st.rerun()
+
+
+def _summary(view: DebriefView, language: str) -> None:
+    attempt, report = view.attempt, view.report
+    st.subheader(escape(attempt.scenario_title))
+    st.caption(t("debrief.meta", date=_date_of(attempt.finished_at), turns=len(attempt.turns), hints=report.hints_used))
+    columns = st.columns(5)
+    columns[0].metric(t("debrief.overall"), f"{report.overall} / 100")
+    for column, stage in zip(columns[1:], attempt.stages, strict=True):
+        column.metric(stage.name.get(language) or stage.id, _score(report.stages.get(stage.id)))
+
+
+def _stages_chart(view: DebriefView, language: str) -> None:
+    """Stage scores of this attempt beside the trainee's best and first attempt of the scenario."""
+    rows = []
+    series = [(t("debrief.series_this"), view.report.stages)]
+    comparison = view.comparison
+    if comparison.best is not None and comparison.best.id != view.attempt.id:
+        series.append((t("debrief.series_best"), comparison.best.stages))
+    if comparison.first is not None and comparison.first.id not in (view.attempt.id, getattr(comparison.best, "id", None)):
+        series.append((t("debrief.series_first"), comparison.first.stages))
+    for order, stage in enumerate(view.attempt.stages):
+        for name, stages in series:
+            score = stages.get(stage.id)
+            rows.append({"stage": stage.name.get(language) or stage.id, "order": order, "attempt": name,
+                         "score": score if score is not None else 0, "visited": score is not None})
+    data = pd.DataFrame(rows)
+    stage_title, score_title, attempt_title = t("debrief.chart_stage"), t("debrief.chart_score"), t("debrief.chart_attempt")
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("stage:N", sort=alt.SortField("order"), title=stage_title, axis=alt.Axis(labelAngle=0)),
+            xOffset="attempt:N",
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title),
+            color=alt.Color("attempt:N", title=attempt_title),
+            tooltip=[alt.Tooltip("stage:N", title=stage_title), alt.Tooltip("attempt:N", title=attempt_title),
+                     alt.Tooltip("score:Q", title=score_title)],
+        )
+        .properties(height=260)
+    )
+    st.altair_chart(chart, width="stretch")
+    if any(score is None for score in view.report.stages.values()):
+        st.caption(t("debrief.unvisited_note"))
+
+
+def _strengths(view: DebriefView, language: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"#### {escape(t('debrief.strengths'))}")
+        items = view.report.strengths
+        if not items:
+            st.caption(t("debrief.strengths_none"))
+        for item in items:
+            st.markdown(f"- ✅ **{escape(item.name.get(language) or item.principle)}** "
+                        f"{escape(t('debrief.times', count=item.count))}")
+    with right:
+        st.markdown(f"#### {escape(t('debrief.to_practise'))}")
+        items = view.report.to_practise
+        if not items:
+            st.caption(t("debrief.to_practise_none"))
+        for item in items:
+            example = item.example.get(language) or ""
+            line = f"- 🎯 **{escape(item.name.get(language) or item.principle)}**"
+            if example:
+                line += f"  \n  {escape(t('debrief.example', example=example))}"
+            st.markdown(line)
+
+
+def _outcomes(view: DebriefView, language: str) -> None:
+    st.markdown(f"#### {escape(t('debrief.outcomes'))}")
+    st.caption(t("debrief.outcomes_intro"))
+    for outcome in view.report.outcomes:
+        icon = "✅" if outcome.met else "❌"
+        st.markdown(f"{icon} **{escape(outcome.statement.get(language) or '')}**  \n"
+                    f"{escape(outcome.explanation.get(language) or '')}")
+
+
+def _comparison(view: DebriefView) -> None:
+    comparison = view.comparison
+    st.markdown(f"#### {escape(t('debrief.comparison'))}")
+    if comparison.count <= 1:
+        st.caption(t("debrief.comparison_first_time"))
+        return
+    rows = []
+    for key, label in (("first", t("debrief.first")), ("best", t("debrief.best")), ("latest", t("debrief.latest"))):
+        summary: AttemptSummary | None = getattr(comparison, key)
+        if summary is None:
+            continue
+        row = {t("debrief.col_which"): label + (f" ({t('debrief.this_one')})" if summary.id == view.attempt.id else ""),
+               t("debrief.col_date"): _date(summary), t("debrief.overall"): summary.overall}
+        for stage in view.attempt.stages:
+            row[stage.name.get(ui_language()) or stage.id] = summary.stages.get(stage.id)
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("debrief.comparison_count", count=comparison.count))
+
+
+def _transcript(view: DebriefView, language: str) -> None:
+    attempt = view.attempt
+    names = {s.id: s.name.get(language) or s.id for s in attempt.stages}
+    with st.expander(t("debrief.transcript"), expanded=False):
+        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+            st.markdown(f"**{escape(attempt.client_name)}:** {escape(attempt.opening_line)}")
+        for turn in attempt.turns:
+            with st.chat_message("user", avatar=TRAINEE_AVATAR):
+                st.caption(t("debrief.turn_meta", n=turn.index + 1, stage=names.get(turn.stage, turn.stage),
+                             score=f"{turn.reply_score:.0f}"))
+                render_reply(turn)
+                if turn.findings:
+                    st.markdown("  \n".join(finding_line(f, language) for f in turn.findings))
+            with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+                st.markdown(f"**{escape(attempt.client_name)}:** {escape(turn.client_line)}")
+                if turn.inner_thought:
+                    st.caption(t("debrief.thought", thought=escape(turn.inner_thought)))
+                st.caption(t("debrief.trust_change", before=turn.trust_before, after=turn.trust_after))
+        if attempt.closing_line:
+            with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+                st.markdown(f"**{escape(attempt.client_name)}:** {escape(attempt.closing_line)}")
+
+
+def _downloads(view: DebriefView, language: str) -> None:
+    """The files are made only when a button is pressed (deferred data), not on every run."""
+    st.markdown(f"#### {escape(t('debrief.download'))}")
+    md, pdf, js = st.columns(3)
+    md.download_button(t("debrief.download_md"), lambda: exports.to_markdown(view, language),
+                       file_name=exports.filename(view, "md"), mime="text/markdown", key="debrief_download_md",
+                       on_click="ignore")
+    pdf.download_button(t("debrief.download_pdf"), lambda: exports.to_pdf(view, language),
+                        file_name=exports.filename(view, "pdf"), mime="application/pdf", key="debrief_download_pdf",
+                        on_click="ignore")
+    js.download_button(t("debrief.download_json"), lambda: exports.to_json(view),
+                       file_name=exports.filename(view, "json"), mime="application/json", key="debrief_download_json",
+                       on_click="ignore")
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _date(summary: AttemptSummary) -> str:
+    return _date_of(summary.finished_at or summary.started_at)
+
+
+def _date_of(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "–"  # type: ignore[attr-defined]

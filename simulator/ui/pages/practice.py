@@ -1,0 +1,188 @@
+"""Practice: the brief, then the conversation with live feedback under every reply.
+
+The attempt lives in the database; this page redraws it from there on every run, so a
+refresh, a lost connection or a server restart resume exactly where the trainee was.
+``st.session_state`` only remembers which attempt is open and the last hint shown.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.service import practice
+from simulator.service.auth import Principal
+from simulator.service.errors import ServiceError
+from simulator.service.views import AttemptView
+from simulator.store import Database
+from simulator.ui.components import errors, routing
+from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.components.feedback import render_feedback, render_reply
+from simulator.ui.components.ladder import render_ladder
+from simulator.ui.components.text import escape
+from simulator.ui.components.trust import render_trust
+
+INPUT_KEY = "practice_input"
+HINT_KEY = "practice_hint"
+CONFIRM_END_KEY = "practice_confirm_end"
+NOTICE_KEY = "practice_notice"
+CLIENT_AVATAR = "🧑🏽"
+TRAINEE_AVATAR = "💬"
+
+
+def render() -> None:
+    principal = require_principal()
+    db = get_db()
+    language = ui_language()
+    attempt_id = routing.chosen_attempt("practice")
+    if attempt_id is None:
+        latest = practice.latest_active_attempt(db, principal)
+        if latest is not None:
+            attempt_id = latest.id
+            routing.go_quietly("practice", attempt_id)
+    if attempt_id is None:
+        st.title(t("practice.title"))
+        st.info(t("practice.no_attempt"))
+        if st.button(t("practice.to_picker"), key="practice_to_picker", type="primary"):
+            routing.go("picker")
+        return
+    try:
+        view = practice.get_attempt(db, principal, attempt_id)
+    except ServiceError as error:
+        st.title(t("practice.title"))
+        st.error(errors.message("practice", error))
+        routing.forget_attempt("practice")
+        if st.button(t("practice.to_picker"), key="practice_to_picker"):
+            routing.go("picker")
+        return
+
+    st.title(view.scenario_title)
+    if view.finished or view.user_id != principal.user_id:
+        _read_only(view)
+        return
+    with st.expander(t("practice.brief_title"), expanded=not view.turns):
+        st.markdown(escape(view.brief))
+    _sidebar(db, principal, view, language)
+    _conversation(view, language)
+    _notice()
+    prompt = st.chat_input(t("practice.input_placeholder"), key=INPUT_KEY)
+    if prompt is not None:
+        _send(db, principal, view, prompt)
+
+
+def _read_only(view: AttemptView) -> None:
+    st.info(t("practice.finished_read_only"))
+    if view.finished and st.button(t("practice.open_debrief"), key="practice_open_debrief", type="primary"):
+        routing.go("debrief", view.id)
+    if st.button(t("practice.to_picker"), key="practice_to_picker"):
+        routing.forget_attempt("practice")
+        routing.go("picker")
+
+
+def _conversation(view: AttemptView, language: str) -> None:
+    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        st.markdown(f"**{escape(view.client_name)}:** {escape(view.opening_line)}")
+    last = len(view.turns) - 1
+    for position, turn in enumerate(view.turns):
+        with st.chat_message("user", avatar=TRAINEE_AVATAR):
+            render_reply(turn)
+            render_feedback(turn, language, expanded=position == last)
+        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+            st.markdown(f"**{escape(view.client_name)}:** {escape(turn.client_line)}")
+
+
+def _sidebar(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
+    with st.sidebar:
+        render_ladder(view.stages, view.stage, language)
+        previous = view.turns[-1].trust_before if view.turns else None
+        render_trust(view.trust, view.trust_low_below, view.trust_high_from, previous=previous)
+        counts = view.counts
+        st.markdown(f"**{escape(t('practice.counts_title'))}**")
+        left, right = st.columns(2)
+        left.metric(t("practice.count_open"), counts.open_questions)
+        right.metric(t("practice.count_closed"), counts.closed_questions)
+        left.metric(t("practice.count_reflections"), counts.reflections)
+        ratio = "–" if counts.talk_ratio is None else f"{counts.talk_ratio:.2f}"
+        right.metric(t("practice.count_talk_ratio"), ratio, help=t("practice.talk_ratio_help"))
+        st.divider()
+        _hint(db, principal, view, language)
+        st.divider()
+        _end(db, principal, view)
+
+
+def _hint(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
+    shown = st.session_state.get(HINT_KEY)
+    label = t("practice.hint_button", left=view.hints_left)
+    clicked = st.button(
+        label,
+        key="practice_hint_button",
+        disabled=view.hints_left <= 0,
+        help=t("practice.hint_help", cost=f"{view.hint_cost:g}", max=practice.MAX_HINTS),
+        width="stretch",
+    )
+    if clicked:
+        try:
+            hint = practice.hint(db, principal, view.id)
+        except ServiceError as error:
+            st.error(errors.message("practice", error))
+        else:
+            st.session_state[HINT_KEY] = (view.id, hint)
+            st.rerun()
+    if view.hints_left <= 0:
+        st.caption(t("practice.hint_none_left", max=practice.MAX_HINTS))
+    if shown and shown[0] == view.id:
+        hint = shown[1]
+        st.info(t("practice.hint_text", text=hint.text.get(language) or hint.text.get("fi", "")), icon="💡")
+
+
+def _end(db: Database, principal: Principal, view: AttemptView) -> None:
+    if not st.session_state.get(CONFIRM_END_KEY):
+        if st.button(t("practice.end_button"), key="practice_end_button", width="stretch"):
+            st.session_state[CONFIRM_END_KEY] = True
+            st.rerun()
+        return
+    st.warning(t("practice.end_confirm"))
+    yes, no = st.columns(2)
+    if yes.button(t("practice.end_yes"), key="practice_end_yes", type="primary"):
+        st.session_state.pop(CONFIRM_END_KEY, None)
+        try:
+            practice.end_attempt(db, principal, view.id)
+        except ServiceError as error:
+            st.error(errors.message("practice", error))
+            return
+        st.session_state.pop(HINT_KEY, None)
+        routing.forget_attempt("practice")
+        routing.go("debrief", view.id)
+    if no.button(t("practice.end_no"), key="practice_end_no"):
+        st.session_state.pop(CONFIRM_END_KEY, None)
+        st.rerun()
+
+
+def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> None:
+    try:
+        practice.reply(db, principal, view.id, text, expected_index=view.next_index)
+    except practice.ReplyRefused as error:
+        if error.code == "too_long":
+            st.session_state[NOTICE_KEY] = ("too_long", text)
+        else:
+            st.session_state[NOTICE_KEY] = ("empty", "")
+        st.rerun()
+    except ServiceError as error:
+        st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
+        st.rerun()
+    st.rerun()
+
+
+def _notice() -> None:
+    """Shows, once, why the last reply was not sent (kept across the rerun that follows)."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if not notice:
+        return
+    kind, payload = notice
+    if kind == "too_long":
+        st.error(t("practice.error.too_long", max=practice.MAX_REPLY_CHARS, length=len(payload)))
+        with st.expander(t("practice.too_long_keep")):
+            st.code(payload, language=None, wrap_lines=True)
+    elif kind == "empty":
+        st.info(t("practice.error.empty"))
+    else:
+        st.error(payload)

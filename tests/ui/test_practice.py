@@ -1,0 +1,184 @@
+"""AppTest of the practice page: a whole attempt to the debrief, resuming in a new session,
+the hint and reply limits, user text shown literally, and another trainee's attempt refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.content.library import get_library
+from simulator.service import auth, practice, users
+from simulator.service.auth import SYSTEM
+from simulator.store import Database
+from simulator.ui.i18n import translate
+
+SCENARIO = "fi-kiintiopakolainen"
+REPLIES = [
+    "Hei, tervetuloa! Olen Maija. Meillä on tunti aikaa tänään.",
+    "Mitä sinulle kuuluu? Kerro, mikä sinua mietityttää.",
+    "Kuulostaa siltä, että olet huolissasi lapsista.",
+    "Mistä muusta haluaisit vielä tänään puhua?",
+    "Kerron nyt, miten kurssi toimii. Lapsille on päiväkoti, ja se maksaa vähän.",
+    "Sovitaan seuraava askel: tulet ensi viikolla uudestaan. Eli yhteenvetona: haet kurssille.",
+    "Kiitos, että tulit! Hyvin menee.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _content() -> None:
+    if SCENARIO not in get_library().scenarios:
+        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+
+
+def fi(key: str, **params: object) -> str:
+    return translate("fi", key, **params)
+
+
+def texts(at: AppTest) -> str:
+    """Everything the run shows as text (markdown, captions, alerts, titles), joined."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
+    parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def start_attempt(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    at.button(key=f"picker_start_{SCENARIO}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    at.chat_input(key="practice_input").set_value(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def user_messages(at: AppTest) -> list:
+    return [m for m in at.chat_message if m.name == "user"]
+
+
+def test_full_attempt_to_the_debrief(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    scenario = get_library().scenario(SCENARIO)
+    assert scenario.title in [t.value for t in at.title]
+    assert len(at.chat_message) == 1  # the opening line
+    for number, reply in enumerate(REPLIES[:6], start=1):
+        send(at, reply)
+        assert len(user_messages(at)) == number
+    shown = texts(at)
+    assert fi("practice.ladder_title") in shown
+    assert any(m.label == fi("practice.trust_title") for m in at.metric)
+    assert any(m.label == fi("practice.count_open") for m in at.metric)
+    # compact feedback highlights the trainee's own words
+    assert ":green-background[" in shown
+    at.button(key="practice_end_button").click().run()
+    at.button(key="practice_end_yes").click().run()
+    assert not at.exception, at.exception
+    assert fi("debrief.title") in [t.value for t in at.title]
+    labels = [m.label for m in at.metric]
+    assert fi("debrief.overall") in labels
+    assert len(at.get("vega_lite_chart")) >= 1
+    shown = texts(at)
+    assert fi("debrief.strengths") in shown and fi("debrief.outcomes") in shown
+    assert "Asiakas ajatteli" in shown  # inner thoughts in the transcript
+
+
+def test_attempt_resumes_in_a_new_session(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    for reply in REPLIES[:3]:
+        send(at, reply)
+    before = [m.markdown[0].value for m in at.chat_message if m.markdown]
+    # A browser refresh is a new session: a new AppTest run with a fresh login token.
+    again = app(login_token("trainee"))
+    again.run()
+    again.button(key=f"picker_continue_{SCENARIO}").click().run()
+    assert not again.exception, again.exception
+    after = [m.markdown[0].value for m in again.chat_message if m.markdown]
+    assert after == before
+    send(again, REPLIES[3])
+    assert len(user_messages(again)) == 4
+
+
+def test_practice_page_opens_the_attempt_in_progress_without_choosing(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    principal, token = auth.login(ui_db, "trainee", "trainee")
+    view = practice.start_attempt(ui_db, principal, SCENARIO, seed=1)
+    practice.reply(ui_db, principal, view.id, REPLIES[0])
+    at = app(token)
+    at.run()
+    _go(at, "practice")  # the sidebar link: no attempt chosen, the one in progress opens
+    assert len(user_messages(at)) == 1
+    assert at.session_state["practice_attempt_id"] == view.id
+
+
+def test_hint_limit(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    for used in range(1, practice.MAX_HINTS + 1):
+        at.button(key="practice_hint_button").click().run()
+        assert not at.exception, at.exception
+        assert any(fi("practice.hint_text", text="")[:6] in i.value for i in at.info)
+        assert at.button(key="practice_hint_button").label == fi("practice.hint_button", left=practice.MAX_HINTS - used)
+    assert at.button(key="practice_hint_button").disabled
+    assert fi("practice.hint_none_left", max=practice.MAX_HINTS) in texts(at)
+
+
+def test_reply_limit_and_empty_reply(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    long = "a" * (practice.MAX_REPLY_CHARS + 1)
+    send(at, long)
+    assert len(user_messages(at)) == 0
+    assert fi("practice.error.too_long", max=practice.MAX_REPLY_CHARS, length=len(long)) in [e.value for e in at.error]
+    assert any(c.value == long for c in at.code)  # kept for the trainee to shorten
+    send(at, "   ")
+    assert len(user_messages(at)) == 0
+    assert fi("practice.error.empty") in [i.value for i in at.info]
+    send(at, "b" * practice.MAX_REPLY_CHARS)  # exactly the limit is fine
+    assert len(user_messages(at)) == 1
+
+
+def test_markup_in_a_reply_is_shown_literally(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    reply = "<script>alert('x')</script> [link](http://x) **bold** $x$ :red[r]"
+    send(at, reply)
+    (message,) = user_messages(at)
+    body = message.markdown[0]
+    assert not body.allow_html
+    assert "<script>" not in body.value  # escaped: \<script\>
+    assert body.value.startswith("\\<script\\>")
+    # Unescaping the Markdown gives back exactly what was typed.
+    import re
+
+    assert re.sub(r"\\(.)", r"\1", body.value) == reply
+    for element in at.markdown:
+        assert not (element.allow_html and "script" in element.value)
+
+
+def test_a_trainee_cannot_open_another_trainees_attempt(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    users.create_user(ui_db, SYSTEM, "toinen", "toinen-salasana", "trainee")
+    owner, _ = auth.login(ui_db, "toinen", "toinen-salasana")
+    theirs = practice.start_attempt(ui_db, owner, SCENARIO, seed=1)
+    practice.reply(ui_db, owner, theirs.id, "Salainen vastaus, jota muut eivät saa nähdä.")
+    at = app(login_token("trainee"))
+    at.run()
+    at.session_state["practice_attempt_id"] = theirs.id
+    _go(at, "practice")
+    shown = texts(at)
+    assert fi("practice.error.not_your_attempt") in [e.value for e in at.error]
+    assert "Salainen" not in shown
+    assert not at.chat_input  # nothing to type into
+
+
+def _go(at: AppTest, name: str) -> None:
+    """Open a page of the navigation the way its sidebar link does (by its url_path)."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(name)  # st.Page's script hash is the hash of its url_path
+    at.run()
+    assert not at.exception, at.exception
