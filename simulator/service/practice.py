@@ -27,7 +27,7 @@ from simulator.engine.simulation import MAX_HINTS, MAX_REPLY_CHARS, ReplyRejecte
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport
 from simulator.rubric.text_measures import word_count
-from simulator.service.access import require_act, require_read
+from simulator.service.access import can_read_attempt, require_act, require_read
 from simulator.service.auth import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
 from simulator.service.views import (
@@ -397,6 +397,8 @@ def debrief(db: Database, principal: Principal, attempt_id: int) -> DebriefView:
         view = _attempt_view(attempt, scenario, rubric, state)
         report = _stored_report(attempt, scenario, rubric)
         others = attempt_repo.list_attempts(session, attempt.user_id, scenario_id=attempt.scenario_id, status="finished")
+        # Someone reading a shared attempt sees only the attempts they may read themselves.
+        others = [a for a in others if a.id == attempt.id or can_read_attempt(principal, a, session=session)]
         comparison = compare(summarise(a) for a in others)
     return DebriefView(attempt=view, report=report, principle_names=principle_names(rubric), comparison=comparison)
 
