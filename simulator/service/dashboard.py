@@ -1,0 +1,512 @@
+"""Comparing a cohort: the mentor's dashboard, the trainee's anonymised view, shared
+attempts and CSV exports.
+
+Everything is computed from finished attempts with aggregated queries: scores come from
+scalar columns and the stored (corrected) report's stage scores, principle counts from a
+``GROUP BY`` over the findings inside the turn rows (``json_each`` on SQLite,
+``json_array_elements`` on PostgreSQL) adjusted by the mentors' corrections, never by
+loading and walking whole states in Python.
+
+The measures:
+- overall and stage scores (0-100): a trainee's value is the mean over their finished
+  attempts; the distribution is those per-trainee means;
+- a reply principle: how many times per finished attempt it was found (kept, for a
+  positive principle; broken, for a negative one), engine findings minus dismissals plus
+  additions;
+- a session principle: the share of finished attempts that met it (0-1).
+
+Privacy: the trainee's cohort view carries values only, never another trainee's name or
+account id; the pseudonymised CSV carries neither names nor account ids nor attempt ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import random
+import secrets
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from simulator.content.common import STAGES
+from simulator.content.library import get_library
+from simulator.service import practice
+from simulator.service.access import require_read
+from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
+from simulator.service.auth import Principal
+from simulator.service.cohorts import (
+    Person,
+    is_cohort_member,
+    require_cohort_mentor,
+    require_cohort_reader,
+    require_signed_in,
+)
+from simulator.service.errors import Conflict, Forbidden
+from simulator.service.views import Localised, TurnView
+from simulator.store import Database
+from simulator.store.models import Attempt, CohortMember, User, utcnow
+
+log = logging.getLogger(__name__)
+
+Values = tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One measure across the cohort: the mean and the per-trainee values (the distribution)."""
+
+    key: str  # "overall", a stage id, or a principle id
+    kind: str  # "overall" | "stage" | "principle"
+    name: Localised
+    polarity: str  # "positive" (higher is better) | "negative" (lower is better)
+    mean: float | None
+    values: Values  # one per trainee with finished attempts, sorted
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    user_id: int
+    trainee_name: str
+    principle: str
+    value: float  # findings per finished attempt
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    day: date
+    mean_overall: float
+    attempts: int
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    user_id: int
+    trainee_name: str
+    attempts: int
+    mean_overall: float | None
+    latest_finished: datetime | None
+
+
+@dataclass(frozen=True)
+class CohortDashboard:
+    cohort_id: int
+    cohort_name: str
+    members: int
+    finished_attempts: int
+    overall: Metric
+    stages: tuple[Metric, ...]
+    principles: tuple[Metric, ...]
+    heatmap: tuple[HeatCell, ...]
+    trainees: tuple[TraineeRow, ...]
+    assignments: tuple[AssignmentView, ...]
+    progress: tuple[ProgressPoint, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the trainee stands in one measure: their value among the others' (anonymous) values."""
+
+    metric: Metric
+    mine: float | None
+    rank: int | None  # 1 = best (highest for positive measures, lowest for negative ones)
+    of: int
+
+
+@dataclass(frozen=True)
+class CohortPositionView:
+    cohort_id: int
+    cohort_name: str
+    members: int
+    positions: tuple[Position, ...]
+    shared: tuple[SharedAttemptRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class SharedAttemptRow:
+    """A shared attempt in the cohort list: no name, no account id."""
+
+    attempt_id: int
+    scenario_id: str
+    title: str
+    overall: int | None
+    finished_at: datetime | None
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class SharedAttemptView:
+    """A shared attempt as cohort members read it: the transcript and scores, without who."""
+
+    attempt_id: int
+    scenario_title: str
+    language: str
+    overall: int | None
+    stages: dict[str, int | None]
+    turns: tuple[TurnView, ...]
+    stage_names: dict[str, Localised] = field(default_factory=dict)
+    mine: bool = False
+
+
+# --- aggregation ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Aggregate:
+    rows: list[tuple[int, int, str, float | None, datetime | None, int, dict[str, float | None]]]
+    per_user_attempts: dict[int, int]
+    principle_counts: dict[tuple[int, str], float]
+
+
+_FINDINGS_SQL = {
+    "sqlite": """
+        SELECT a.user_id, json_extract(j.value, '$.principle') AS principle, COUNT(*) AS n
+        FROM attempts a JOIN turns t ON t.attempt_id = a.id, json_each(t.findings) j
+        WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
+        GROUP BY a.user_id, principle
+        UNION ALL
+        SELECT a.user_id, json_extract(j.value, '$.principle') AS principle, COUNT(*) AS n
+        FROM attempts a, json_each(a.report, '$.session_findings') j
+        WHERE a.status = 'finished' AND a.report IS NOT NULL AND json_extract(j.value, '$.polarity') = 'positive'
+          AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
+        GROUP BY a.user_id, principle
+    """,
+    "postgresql": """
+        SELECT a.user_id, j.value ->> 'principle' AS principle, COUNT(*) AS n
+        FROM attempts a JOIN turns t ON t.attempt_id = a.id
+        CROSS JOIN LATERAL json_array_elements(t.findings) AS j(value)
+        WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
+        GROUP BY a.user_id, principle
+        UNION ALL
+        SELECT a.user_id, j.value ->> 'principle' AS principle, COUNT(*) AS n
+        FROM attempts a
+        CROSS JOIN LATERAL json_array_elements(a.report -> 'session_findings') AS j(value)
+        WHERE a.status = 'finished' AND a.report IS NOT NULL AND j.value ->> 'polarity' = 'positive'
+          AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
+        GROUP BY a.user_id, principle
+    """,
+}
+
+_CORRECTIONS_SQL = """
+    SELECT a.user_id, c.principle_id, c.action, COUNT(*) AS n
+    FROM corrections c JOIN turns t ON t.id = c.turn_id JOIN attempts a ON a.id = t.attempt_id
+    WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
+    GROUP BY a.user_id, c.principle_id, c.action
+"""
+
+
+def _aggregate(session: Session, cohort_id: int) -> _Aggregate:
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    stage_cols = [Attempt.report[("stages", stage)].as_float() for stage in STAGES]
+    query = (
+        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at,
+               Attempt.hints_used, *stage_cols)
+        .where(Attempt.status == "finished", Attempt.user_id.in_(members))
+        .order_by(Attempt.finished_at, Attempt.id)
+    )
+    rows = []
+    per_user: dict[int, int] = defaultdict(int)
+    for r in session.execute(query):
+        stages = {stage: (None if v is None else float(v)) for stage, v in zip(STAGES, r[6:], strict=True)}
+        rows.append((r[0], r[1], r[2], r[3], r[4], r[5], stages))
+        per_user[r[1]] += 1
+    dialect = session.get_bind().dialect.name
+    counts: dict[tuple[int, str], float] = defaultdict(float)
+    for user_id, principle, n in session.execute(text(_FINDINGS_SQL[dialect]), {"cohort": cohort_id}):
+        if principle:
+            counts[(user_id, principle)] += n
+    for user_id, principle, action, n in session.execute(text(_CORRECTIONS_SQL), {"cohort": cohort_id}):
+        counts[(user_id, principle)] += n if action == "add" else -n
+    return _Aggregate(rows=rows, per_user_attempts=dict(per_user), principle_counts=dict(counts))
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.fmean(values), 1) if values else None
+
+
+def _principles() -> tuple[dict[str, Localised], dict[str, str], list[str]]:
+    """Names, polarity and order of every principle of every rubric (reply ones first)."""
+    names: dict[str, Localised] = {}
+    polarity: dict[str, str] = {}
+    order: list[str] = []
+    for rubric in get_library().rubrics.values():
+        for p in rubric.principles:
+            if p.id not in names:
+                order.append(p.id)
+            names[p.id] = {"fi": p.name.fi, "en": p.name.en}
+            polarity[p.id] = p.polarity
+        for sp in rubric.session_principles:
+            if sp.id not in names:
+                order.append(sp.id)
+            names[sp.id] = {"fi": sp.name.fi, "en": sp.name.en}
+            polarity[sp.id] = "positive"
+    return names, polarity, order
+
+
+def _stage_names() -> dict[str, Localised]:
+    out: dict[str, Localised] = {}
+    for rubric in get_library().rubrics.values():
+        for stage in STAGES:
+            guide = rubric.stages.get(stage)  # type: ignore[call-overload]
+            if guide is not None:
+                out.setdefault(stage, {"fi": guide.name.fi, "en": guide.name.en})
+    return out
+
+
+def _per_user_metrics(agg: _Aggregate) -> dict[str, dict[int, float]]:
+    """measure key -> user id -> the user's value (only users with finished attempts)."""
+    sums: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for _id, user_id, _scenario, overall, _finished, _hints, stages in agg.rows:
+        if overall is not None:
+            sums["overall"][user_id].append(float(overall))
+        for stage, value in stages.items():
+            if value is not None:
+                sums[stage][user_id].append(value)
+    out: dict[str, dict[int, float]] = {key: {u: round(statistics.fmean(v), 1) for u, v in users.items()}
+                                        for key, users in sums.items()}
+    names, _, order = _principles()
+    for principle in order:
+        out[principle] = {
+            user_id: round(max(0.0, agg.principle_counts.get((user_id, principle), 0.0)) / n, 2)
+            for user_id, n in agg.per_user_attempts.items()
+        }
+    return out
+
+
+def _metrics(per_user: dict[str, dict[int, float]]) -> tuple[Metric, tuple[Metric, ...], tuple[Metric, ...]]:
+    names, polarity, order = _principles()
+    stage_names = _stage_names()
+
+    def metric(key: str, kind: str, name: Localised, sign: str) -> Metric:
+        values = sorted(per_user.get(key, {}).values())
+        return Metric(key=key, kind=kind, name=name, polarity=sign, mean=_mean(values), values=tuple(values))
+
+    overall = metric("overall", "overall", {"fi": "overall", "en": "overall"}, "positive")  # the page names it
+    stages = tuple(metric(s, "stage", stage_names.get(s, {"fi": s, "en": s}), "positive") for s in STAGES)
+    principles = tuple(metric(p, "principle", names[p], polarity[p]) for p in order)
+    return overall, stages, principles
+
+
+def _progress(agg: _Aggregate) -> tuple[ProgressPoint, ...]:
+    by_day: dict[date, list[float]] = defaultdict(list)
+    for _id, _user, _scenario, overall, finished, _hints, _stages in agg.rows:
+        if finished is not None and overall is not None:
+            by_day[finished.date()].append(float(overall))
+    return tuple(ProgressPoint(day, round(statistics.fmean(v), 1), len(v)) for day, v in sorted(by_day.items()))
+
+
+# --- use cases ------------------------------------------------------------------------------
+
+
+def cohort_dashboard(
+    db: Database, principal: Principal | None, cohort_id: int, *, now: datetime | None = None
+) -> CohortDashboard:
+    """The mentor's dashboard of one cohort (its mentors and admins)."""
+    with db.read() as session:
+        cohort = require_cohort_mentor(session, principal, cohort_id)
+        people = session.execute(
+            select(User.id, User.display_name)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id)
+            .order_by(User.display_name, User.id)
+        ).all()
+        agg = _aggregate(session, cohort.id)
+        assignments = completion(session, cohort_assignment_rows(session, cohort.id), now or utcnow())
+        name = cohort.name
+    per_user = _per_user_metrics(agg)
+    overall, stages, principles = _metrics(per_user)
+    names = dict(people)
+    heat = tuple(
+        HeatCell(user_id=u, trainee_name=names.get(u, "?"), principle=m.key, value=per_user[m.key][u])
+        for m in principles
+        for u in sorted(per_user.get(m.key, {}), key=lambda u: (names.get(u, ""), u))
+    )
+    latest: dict[int, datetime] = {}
+    for _id, user_id, _s, _o, finished, _h, _st in agg.rows:
+        if finished is not None:
+            latest[user_id] = max(latest.get(user_id, finished), finished)
+    trainees = tuple(
+        TraineeRow(user_id=u, trainee_name=n, attempts=agg.per_user_attempts.get(u, 0),
+                   mean_overall=per_user.get("overall", {}).get(u), latest_finished=latest.get(u))
+        for u, n in people
+    )
+    return CohortDashboard(
+        cohort_id=cohort_id, cohort_name=name, members=len(people), finished_attempts=len(agg.rows),
+        overall=overall, stages=stages, principles=principles, heatmap=heat, trainees=trainees,
+        assignments=tuple(assignments), progress=_progress(agg),
+    )
+
+
+def _rank(metric: Metric, mine: float | None) -> int | None:
+    if mine is None:
+        return None
+    if metric.polarity == "negative":
+        return 1 + sum(1 for v in metric.values if v < mine)
+    return 1 + sum(1 for v in metric.values if v > mine)
+
+
+def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) -> CohortPositionView:
+    """The trainee's own position in each of the cohort's distributions, anonymised.
+
+    For members of the cohort only (a mentor has the full dashboard instead).
+    """
+    principal = require_signed_in(principal)
+    with db.read() as session:
+        cohort = require_cohort_reader(session, principal, cohort_id)
+        if not is_cohort_member(session, principal, cohort.id):
+            raise Forbidden("this view is for the cohort's trainees", reason="not_cohort_member")
+        members = len(session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)).all())
+        agg = _aggregate(session, cohort.id)
+        shared = _shared_rows(session, principal, cohort.id)
+        name = cohort.name
+    per_user = _per_user_metrics(agg)
+    overall, stages, principles = _metrics(per_user)
+    positions = []
+    for metric in (overall, *stages, *principles):
+        mine = per_user.get(metric.key, {}).get(principal.user_id)
+        positions.append(Position(metric=metric, mine=mine, rank=_rank(metric, mine), of=len(metric.values)))
+    return CohortPositionView(cohort_id=cohort.id, cohort_name=name, members=members, positions=tuple(positions),
+                              shared=tuple(shared))
+
+
+def _shared_rows(session: Session, principal: Principal, cohort_id: int) -> list[SharedAttemptRow]:
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    rows = session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at)
+        .where(Attempt.shared_with_cohort.is_(True), Attempt.status == "finished", Attempt.user_id.in_(members))
+        .order_by(Attempt.finished_at.desc(), Attempt.id.desc())
+    ).all()
+    return [
+        SharedAttemptRow(attempt_id=r[0], scenario_id=r[2], title=practice._title(r[2]),
+                         overall=None if r[3] is None else int(round(r[3])), finished_at=r[4],
+                         mine=r[1] == principal.user_id)
+        for r in rows
+    ]
+
+
+def shared_attempts(db: Database, principal: Principal | None, cohort_id: int) -> list[SharedAttemptRow]:
+    """The cohort's shared attempts (members and mentors), without names."""
+    principal = require_signed_in(principal)
+    with db.read() as session:
+        cohort = require_cohort_reader(session, principal, cohort_id)
+        return _shared_rows(session, principal, cohort.id)
+
+
+def share_attempt(db: Database, principal: Principal | None, attempt_id: int, shared: bool = True) -> None:
+    """The owner shares one finished attempt with their cohorts (sharing another unshares the
+    previous one: one shared attempt per trainee) or withdraws it."""
+    principal = require_signed_in(principal)
+    with db.transaction() as session:
+        attempt = practice._load(session, attempt_id, for_update=True)
+        if attempt.user_id != principal.user_id:
+            raise Forbidden("only the trainee can share their attempt", reason="not_your_attempt",
+                            attempt_id=attempt.id)
+        if shared and attempt.status != "finished":
+            raise Conflict("only a finished attempt can be shared", reason="not_finished", attempt_id=attempt.id)
+        if shared:
+            for other in session.scalars(
+                select(Attempt).where(Attempt.user_id == principal.user_id, Attempt.shared_with_cohort.is_(True),
+                                      Attempt.id != attempt.id)
+            ):
+                other.shared_with_cohort = False
+        attempt.shared_with_cohort = bool(shared)
+
+
+def read_shared_attempt(db: Database, principal: Principal | None, attempt_id: int) -> SharedAttemptView:
+    """A shared attempt for a cohort member (or anyone who may read it), without who wrote it."""
+    principal = require_signed_in(principal)
+    with db.read() as session:
+        attempt = practice._load(session, attempt_id)
+        require_read(principal, attempt, session=session)
+        if attempt.status != "finished":
+            raise Conflict("the attempt has not ended", reason="not_finished", attempt_id=attempt.id)
+        scenario, rubric = practice._scenario(attempt.scenario_id)
+        state = practice._state(attempt)
+        report = practice._stored_report(attempt, scenario, rubric)
+        mine = attempt.user_id == principal.user_id
+    return SharedAttemptView(
+        attempt_id=attempt.id,
+        scenario_title=scenario.title,
+        language=scenario.language,
+        overall=report.overall,
+        stages=dict(report.stages),
+        turns=tuple(practice._turn_view(t, rubric, with_thought=True) for t in state.turns),
+        stage_names=_stage_names(),
+        mine=mine,
+    )
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pseudonymise: bool = False) -> str:
+    """One row per finished attempt of the cohort's trainees (mentors and admins).
+
+    ``pseudonymise`` replaces the trainee by a label (``T01``...) drawn in a fresh random
+    order for every export, and leaves out usernames, account ids and attempt ids.
+    """
+    with db.read() as session:
+        cohort = require_cohort_mentor(session, principal, cohort_id)
+        people = {r[0]: (r[1], r[2]) for r in session.execute(
+            select(User.id, User.username, User.display_name)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id)
+        )}
+        agg = _aggregate(session, cohort.id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    score_columns = ["overall", *STAGES, "hints_used"]
+    if pseudonymise:
+        order = sorted(people)
+        random.Random(secrets.randbits(64)).shuffle(order)
+        width = max(2, len(str(len(order))))
+        label = {user_id: f"T{n:0{width}d}" for n, user_id in enumerate(order, start=1)}
+        writer.writerow(["trainee", "scenario_id", "finished_on", *score_columns])
+    else:
+        writer.writerow(["user_id", "username", "display_name", "attempt_id", "scenario_id", "finished_at",
+                         *score_columns])
+    rows = sorted(agg.rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))  # type: ignore[index]
+    for attempt_id, user_id, scenario_id, overall, finished, hints, stages in rows:
+        scores = [None if overall is None else round(overall), *(stages[s] if stages[s] is None else round(stages[s])
+                                                                 for s in STAGES), hints]
+        if pseudonymise:
+            writer.writerow([label[user_id], scenario_id, finished.date().isoformat() if finished else "", *scores])
+        else:
+            username, display = people.get(user_id, ("?", "?"))
+            writer.writerow([user_id, _cell(username), _cell(display), attempt_id, scenario_id,
+                             finished.isoformat() if finished else "", *scores])
+    return out.getvalue()
+
+
+__all__ = [
+    "CohortDashboard",
+    "CohortPositionView",
+    "HeatCell",
+    "Metric",
+    "Person",
+    "Position",
+    "ProgressPoint",
+    "SharedAttemptRow",
+    "SharedAttemptView",
+    "cohort_csv",
+    "cohort_dashboard",
+    "my_cohort_view",
+    "read_shared_attempt",
+    "share_attempt",
+    "shared_attempts",
+]
