@@ -1,9 +1,10 @@
 """Who may read or act on an attempt: the one place the practice pages' authorization lives.
 
 Acting on an attempt (replying, taking a hint, ending it) is for its owner only: an
-attempt is a trainee's own practice. Reading it is wider: the owner and admins today;
-mentors of the owner's cohort are added by the mentor work by extending
-:func:`can_read_attempt` (it already receives the open session for the cohort lookup).
+attempt is a trainee's own practice. Reading it is wider: the owner, admins, mentors of a
+cohort the owner belongs to, and (for an attempt the owner shared with the cohort) the
+other members of a cohort the owner belongs to. Reviewing (comments, corrections) is for
+admins and the owner's mentors only. The full table is in ``docs/authorization.md``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,45 @@ def can_read_attempt(principal: Principal, attempt: AttemptLike, *, session: Any
     """
     if not isinstance(principal, Principal):
         return False
-    return is_owner(principal, attempt) or principal.is_admin
+    if is_owner(principal, attempt) or principal.is_admin:
+        return True
+    if session is None:
+        return False
+    if can_review_attempt(principal, attempt, session=session):
+        return True
+    return bool(getattr(attempt, "shared_with_cohort", False)) and _share_a_cohort(session, principal, attempt)
+
+
+def can_review_attempt(principal: Principal, attempt: AttemptLike, *, session: Any) -> bool:
+    """True for admins and for mentors of a cohort the attempt's owner belongs to.
+
+    The role is checked as well as the cohort link, so a mentor demoted to trainee loses
+    review rights at once even if their ``cohort_mentors`` row stays.
+    """
+    if not isinstance(principal, Principal):
+        return False
+    if principal.is_admin:
+        return True
+    from simulator.store import cohorts as cohort_repo
+
+    return principal.is_mentor and cohort_repo.mentors_user(session, principal.user_id, attempt.user_id)
+
+
+def _share_a_cohort(session: Any, principal: Principal, attempt: AttemptLike) -> bool:
+    """Whether the principal and the attempt's owner are members of one cohort."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from simulator.store.models import CohortMember
+
+    mine, theirs = aliased(CohortMember), aliased(CohortMember)
+    query = (
+        select(mine.cohort_id)
+        .join(theirs, theirs.cohort_id == mine.cohort_id)
+        .where(mine.user_id == principal.user_id, theirs.user_id == attempt.user_id)
+        .limit(1)
+    )
+    return session.scalar(query) is not None
 
 
 def can_act_on_attempt(principal: Principal, attempt: AttemptLike) -> bool:
@@ -45,6 +84,13 @@ def require_read(principal: Principal, attempt: AttemptLike, *, session: Any = N
     """Raise ``Forbidden`` (reason ``not_your_attempt``) unless the attempt may be read."""
     if not can_read_attempt(principal, attempt, session=session):
         raise Forbidden("this attempt belongs to someone else", reason="not_your_attempt", attempt_id=attempt.id)
+
+
+def require_review(principal: Principal, attempt: AttemptLike, *, session: Any) -> None:
+    """Raise ``Forbidden`` (reason ``not_your_trainee``) unless the principal may review the attempt."""
+    if not can_review_attempt(principal, attempt, session=session):
+        raise Forbidden("only the trainee's mentors may review this attempt", reason="not_your_trainee",
+                        attempt_id=attempt.id)
 
 
 def require_act(principal: Principal, attempt: AttemptLike) -> None:
