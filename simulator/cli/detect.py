@@ -35,7 +35,10 @@ def _detect_line(line: str, number: int) -> dict[str, Any]:
         return {"id": ident, "error": f"line {number}: 'text' must be a string"}
     if prev is not None and not isinstance(prev, str):
         return {"id": ident, "error": f"line {number}: 'prev' must be a string"}
-    hits = detect(text, lang, prev=prev, stage=stage if isinstance(stage, str) else None)
+    try:
+        hits = detect(text, lang, prev=prev, stage=stage if isinstance(stage, str) else None)
+    except Exception as exc:  # noqa: BLE001 - report it on this line, keep going
+        return {"id": ident, "error": f"line {number}: {type(exc).__name__}: {exc}"}
     return {
         "id": ident,
         "signals": sorted({hit.signal for hit in hits}),

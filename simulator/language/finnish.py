@@ -46,6 +46,8 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
 
 # Clitic particles, longest first; peeled off repeatedly (``onkohan`` -> ``onko`` -> ``on``).
 CLITICS: tuple[str, ...] = ("kaan", "kään", "kin", "han", "hän", "pa", "pä", "ko", "kö", "ks", "s")
+# Two-letter words a clitic may leave behind ("mäkin" -> "mä", "onko" -> "on").
+_SHORT_WORDS = frozenset("on en et ei me te he mä sä se ne jo nyt oo".split())
 POSSESSIVES: tuple[str, ...] = ("mme", "nne", "nsa", "nsä", "ni", "si")
 
 # Words ending like a question clitic that are not questions.
@@ -86,7 +88,9 @@ def candidate_forms(word: str) -> tuple[str, ...]:
     for _ in range(2):  # at most two clitics: "onkohan", "sinäkinkö"
         next_frontier = []
         for form in frontier:
-            for peeled in _peel(form, CLITICS, 3):
+            for peeled in _peel(form, CLITICS, 2):
+                if len(peeled) == 2 and peeled not in _SHORT_WORDS:
+                    continue
                 if peeled not in forms:
                     forms.append(peeled)
                     forms.extend(COLLOQUIAL.get(peeled, ()))

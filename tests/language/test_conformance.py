@@ -1,0 +1,47 @@
+"""Conformance on the labelled dev sets: per-signal P/R/F1 and the targets per language.
+
+The table is attached to the assertion message (shown with or without ``-s`` when a
+target is missed), printed (shown under ``-rA`` or ``-s``), and the F1 figures are
+recorded as test properties (``--junitxml``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.language.evaluation import evaluate, read_examples
+
+DATA = Path(__file__).parent.parent / "data" / "conformance"
+MACRO_TARGET = 0.90
+MICRO_TARGET = 0.92
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_dev_set_meets_targets(lang: str, record_property: pytest.RecordProperty) -> None:
+    examples = read_examples(DATA / f"signals_{lang}_dev.jsonl")
+    assert examples and all(e.lang == lang for e in examples)
+    report = evaluate(examples)
+    table = report.table()
+    print(f"\n[{lang}] {len(examples)} replies\n{table}")
+    record_property(f"{lang}_micro_f1", round(report.micro_f1, 4))
+    record_property(f"{lang}_macro_f1", round(report.macro_f1, 4))
+    assert report.macro_f1 >= MACRO_TARGET, f"{lang} macro-F1 below {MACRO_TARGET}\n{table}"
+    assert report.micro_f1 >= MICRO_TARGET, f"{lang} micro-F1 below {MICRO_TARGET}\n{table}"
+
+
+def test_scoring_counts_per_signal() -> None:
+    """The metric itself: one hit, one miss and one false alarm on a toy set."""
+    from simulator.language.evaluation import Example, evaluate
+
+    examples = [
+        Example("a", "fi", "x", frozenset({"greeting", "thanks"})),
+        Example("b", "fi", "y", frozenset()),
+    ]
+    guesses = {"a": {"greeting"}, "b": {"hurry"}}
+    report = evaluate(examples, lambda e: guesses[e.id])
+    assert (report.per_signal["greeting"].tp, report.per_signal["thanks"].fn, report.per_signal["hurry"].fp) == (1, 1, 1)
+    assert report.per_signal["greeting"].f1 == 1.0
+    assert report.per_signal["thanks"].f1 == 0.0
+    assert report.micro_f1 == pytest.approx(0.5)
