@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.language import english
 from simulator.language.patterns import Lexicon, PatternSet, token_atoms
@@ -19,13 +19,27 @@ class Analysis:
     anchors: list[int]  # per sentence: first token that is not a filler ("no", "okei", "so")
     clause_anchors: list[frozenset[int]]  # per sentence: anchors of the sentence and of clauses after ":" / ";"
     comma_anchors: list[frozenset[int]]  # per sentence: clause starts after a comma (fillers skipped)
+    any_quoted: bool = False
+    _sentence_atoms: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def sentences(self) -> list[Sentence]:
         return self.text.sentences
 
     def quoted(self, sentence: Sentence) -> list[int]:
+        """Indexes of quoted tokens in a sentence (usually none)."""
+        if not self.any_quoted:
+            return []
         return [i for i in range(sentence.first, sentence.stop) if self.tokens[i].quoted]
+
+    def sentence_atoms(self, index: int) -> frozenset[int]:
+        """Every atom of a sentence: lets a rule skip a sentence none of its patterns can start in."""
+        cached = self._sentence_atoms.get(index)
+        if cached is None:
+            sentence = self.sentences[index]
+            cached = frozenset().union(*self.atoms[sentence.first : sentence.stop])
+            self._sentence_atoms[index] = cached
+        return cached
 
     def skip_fillers(self, position: int, stop: int, fillers: PatternSet) -> int:
         """The first position at or after ``position`` that does not start a filler."""
@@ -44,7 +58,15 @@ def analyse(raw: str, lang: str, lexicon: Lexicon, fillers: PatternSet) -> Analy
     if lang == "en":
         tokens = _split_english(text)
     atoms = token_atoms(tokens, lexicon)
-    analysis = Analysis(text=text, tokens=tokens, atoms=atoms, anchors=[], clause_anchors=[], comma_anchors=[])
+    analysis = Analysis(
+        text=text,
+        tokens=tokens,
+        atoms=atoms,
+        anchors=[],
+        clause_anchors=[],
+        comma_anchors=[],
+        any_quoted=any(t.quoted for t in tokens),
+    )
     analysis.anchors = [analysis.skip_fillers(s.first, s.stop, fillers) for s in text.sentences]
     for index, sentence in enumerate(text.sentences):
         starts = {analysis.anchors[index]}

@@ -88,7 +88,9 @@ class Evaluator:
         for hit in found:
             if hit.sentence not in excepted:
                 sentence = analysis.sentences[hit.sentence]
-                excepted[hit.sentence] = bool(
+                excepted[hit.sentence] = not self.exceptions.first.isdisjoint(
+                    analysis.sentence_atoms(hit.sentence)
+                ) and bool(
                     self.exceptions.find(
                         analysis.atoms, sentence.first, sentence.stop, analysis.clause_anchors[hit.sentence]
                     )
@@ -111,8 +113,11 @@ class PhraseEvaluator(Evaluator):
 
     def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
         hits = []
+        starters = self.patterns.first
         for index, sentence in enumerate(analysis.sentences):
             if self.sentence == "question" and not sentence.question_mark:
+                continue
+            if starters.isdisjoint(analysis.sentence_atoms(index)):
                 continue
             skip = () if self.include_quoted else analysis.quoted(sentence)
             anchors = analysis.clause_anchors[index]
@@ -181,9 +186,14 @@ class QuestionEvaluator(Evaluator):
             if self.requests.matches_at(analysis.atoms, position, stop) >= 0:
                 head_clause = analysis.tokens[position].clause
                 break
+            if not interrogative or analysis.tokens[position].quoted:
+                continue
+            if self.heads.matches_at(analysis.atoms, position, stop) >= 0:
+                head_clause = analysis.tokens[position].clause
+                break
             if self._other_head(analysis, position, stop):
                 continue  # "voisitko kertoa" is a request, not a yes/no question
-            if interrogative and self._is_head(analysis, position, stop, self.heads):
+            if rule.question_verbs and is_question_verb(analysis.tokens[position].norm):
                 head_clause = analysis.tokens[position].clause
                 break
         if head_clause is None:
@@ -325,6 +335,8 @@ class JargonEvaluator(Evaluator):
     def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
         hits = []
         for index, sentence in enumerate(analysis.sentences):
+            if self.terms.first.isdisjoint(analysis.sentence_atoms(index)):
+                continue
             for first, end in self.terms.find(analysis.atoms, sentence.first, sentence.stop):
                 if not self._explained(analysis, first, end, sentence.stop):
                     hits.append(_span(analysis, first, end, index, self.signal))

@@ -187,6 +187,7 @@ class PatternSet:
         for index, pattern in enumerate(patterns):
             for atom in first_atoms(pattern):
                 self._by_atom.setdefault(atom, []).append(index)
+        self.first = frozenset(self._by_atom)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -206,12 +207,14 @@ class PatternSet:
         """
         skipped = set(skip)
         found: list[tuple[int, int]] = []
+        first = self.first
         for position in range(start, stop):
-            if position in skipped:
+            here = atoms[position]
+            if first.isdisjoint(here) or position in skipped:
                 continue
             candidates: set[int] = set()
-            for atom in atoms[position]:
-                candidates.update(self._by_atom.get(atom, ()))
+            for atom in first.intersection(here):
+                candidates.update(self._by_atom[atom])
             for index in sorted(candidates):
                 pattern = self.patterns[index]
                 if pattern.anchored and position not in anchors:
@@ -223,12 +226,12 @@ class PatternSet:
 
     def matches_at(self, atoms: list[frozenset[int]], position: int, stop: int) -> int:
         """End of the longest pattern matching exactly at ``position`` (anchors ignored), or -1."""
-        if position >= stop:
+        if position >= stop or self.first.isdisjoint(atoms[position]):
             return -1
         best = -1
         candidates: set[int] = set()
-        for atom in atoms[position]:
-            candidates.update(self._by_atom.get(atom, ()))
+        for atom in self.first.intersection(atoms[position]):
+            candidates.update(self._by_atom[atom])
         for index in candidates:
             best = max(best, match_at(self.patterns[index], atoms, position, stop))
         return best

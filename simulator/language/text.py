@@ -26,8 +26,31 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_TRANSLATE = str.maketrans(
+    {
+        **{c: "'" for c in _APOSTROPHES},
+        **{c: "-" for c in _DASHES},
+        **{c: '"' for c in "\u201c\u201d\u201e\u00ab\u00bb"},
+        **{chr(i): " " for i in range(32) if chr(i) != "\n"},
+        "\x7f": " ",
+    }
+)
+
+
 def normalise(text: str) -> str:
     """Case-fold and simplify ``text`` character by character, keeping its length."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and text.isascii() or len(lowered) == len(text) and _same_shape(text, lowered):
+        return lowered.translate(_TRANSLATE).replace("\u2028", " ").replace("\u2029", " ")
+    return _normalise_slow(text)
+
+
+def _same_shape(text: str, lowered: str) -> bool:
+    """Lower-casing changed no character into several (then offsets still line up)."""
+    return all(len(ch.lower()) == 1 for ch in text if not ch.isascii())
+
+
+def _normalise_slow(text: str) -> str:
     out = []
     for char in text:
         if char in _APOSTROPHES:

@@ -1,0 +1,140 @@
+"""Signal detection budgets, measured by hand: ``.venv/bin/python bench/detection.py``.
+
+Prints, per language, the marginal cost of detecting one reply (mean and p95 over the dev
+replies) beside a naive scan measured in the same run (``fuzz.partial_ratio`` of the reply
+against 300 phrases from the rule vocabulary), the cold start of ``simulator detect`` on a
+one-line file, and the resident memory of a process with both detectors loaded.
+
+Budgets: detection <= naive scan (ratio <= 1.0); cold start <= 1.5 s; RSS <= 150 MiB.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from simulator.language import get_detector  # noqa: E402
+from simulator.language.evaluation import read_examples  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "conformance"
+COLD_START_BUDGET_S = 1.5
+RSS_BUDGET_MIB = 150.0
+ROUNDS = 5
+
+
+def _phrases(lang: str, count: int = 300) -> list[str]:
+    """Phrases from the rule file: every pattern string, wildcards and syntax stripped."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "rubrics" / "signals" / f"{lang}.yaml").read_text(encoding="utf-8"))
+    phrases: list[str] = []
+    for rule in data["rules"]:
+        for field in ("patterns", "terms", "heads", "requests", "cues"):
+            for pattern in rule.get(field, []):
+                words = [w.split("|")[0].rstrip("*?") for w in pattern.split() if w not in ("^", "$")]
+                words = [w for w in words if not w.startswith(("...", "@", "#"))]
+                if words:
+                    phrases.append(" ".join(words))
+    phrases = list(dict.fromkeys(phrases))
+    while len(phrases) < count:
+        phrases += phrases
+    return phrases[:count]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _time_per_item(func, items: list, rounds: int = ROUNDS) -> list[float]:
+    """Per-item wall times in ms, the best of ``rounds`` runs per item."""
+    best = [float("inf")] * len(items)
+    for _ in range(rounds):
+        for index, item in enumerate(items):
+            start = time.perf_counter()
+            func(item)
+            best[index] = min(best[index], (time.perf_counter() - start) * 1000)
+    return best
+
+
+def bench_marginal(lang: str) -> None:
+    detector = get_detector(lang)
+    examples = read_examples(DATA / f"signals_{lang}_dev.jsonl")
+    phrases = _phrases(lang)
+    for example in examples:  # warm-up: imports, regex compilation, first lookups
+        detector.detect(example.text, example.prev, example.stage)
+
+    def detect_cold_cache(example) -> None:
+        detector.lexicon.clear_cache()
+        detector.detect(example.text, example.prev, example.stage)
+
+    def detect_warm(example) -> None:
+        detector.detect(example.text, example.prev, example.stage)
+
+    def naive(example) -> None:
+        text = example.text.lower()
+        for phrase in phrases:
+            fuzz.partial_ratio(phrase, text)
+
+    naive_ms = _time_per_item(naive, examples)
+    cold_ms = _time_per_item(detect_cold_cache, examples)
+    warm_ms = _time_per_item(detect_warm, examples)
+    naive_mean = statistics.mean(naive_ms)
+    print(f"[{lang}] {len(examples)} replies, {len(phrases)} naive phrases")
+    print(f"  naive partial_ratio scan   mean {naive_mean:6.3f} ms   p95 {_percentile(naive_ms, 0.95):6.3f} ms")
+    for label, values in (("detect (word cache cleared)", cold_ms), ("detect (word cache warm)   ", warm_ms)):
+        mean = statistics.mean(values)
+        print(
+            f"  {label} mean {mean:6.3f} ms   p95 {_percentile(values, 0.95):6.3f} ms"
+            f"   ratio {mean / naive_mean:5.2f}  (budget <= 1.00)"
+        )
+
+
+def bench_cold_start() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "one.jsonl"
+        source.write_text(json.dumps({"id": "1", "lang": "fi", "text": "Hei, kerro vähän itsestäsi."}) + "\n")
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "simulator", "detect", "--jsonl", str(source)],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            times.append(time.perf_counter() - start)
+    print(f"cold start `simulator detect --jsonl` (1 line): best {min(times):.3f} s, worst {max(times):.3f} s"
+          f"   (budget <= {COLD_START_BUDGET_S} s)")
+
+
+def bench_rss() -> None:
+    code = (
+        "from simulator.language import get_detector\n"
+        "get_detector('fi').detect('Hei, kerro itsestäsi.'); get_detector('en').detect('Hi, tell me more.')\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    mib = int(out.stdout.strip()) / 1024
+    print(f"RSS with both detectors loaded: {mib:.1f} MiB   (budget <= {RSS_BUDGET_MIB:.0f} MiB)")
+
+
+def main() -> None:
+    for lang in ("fi", "en"):
+        bench_marginal(lang)
+    bench_cold_start()
+    bench_rss()
+
+
+if __name__ == "__main__":
+    main()
