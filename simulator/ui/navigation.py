@@ -51,7 +51,13 @@ PAGES: list[PageSpec] = [
     PageSpec("practice", "common.nav.practice", ":material/forum:", ALL_ROLES, "common.nav.section_practice"),
     PageSpec("debrief", "common.nav.debrief", ":material/fact_check:", ALL_ROLES, "common.nav.section_practice"),
     PageSpec("progress", "common.nav.progress", ":material/trending_up:", ALL_ROLES, "common.nav.section_practice"),
+    PageSpec("cohort", "cohort.nav_title", ":material/groups:", ("trainee",), "common.nav.section_practice"),
+    PageSpec("mentor_cohorts", "mentor.nav.cohorts", ":material/group_add:", STAFF_ROLES, "common.nav.section_mentor"),
+    PageSpec("mentor_assign", "mentor.nav.assign", ":material/assignment:", STAFF_ROLES, "common.nav.section_mentor"),
+    PageSpec("mentor_review", "mentor.nav.review", ":material/rate_review:", STAFF_ROLES, "common.nav.section_mentor"),
+    PageSpec("mentor_dashboard", "mentor.nav.dashboard", ":material/insights:", STAFF_ROLES, "common.nav.section_mentor"),
     PageSpec("settings", "common.nav.settings", ":material/settings:", ALL_ROLES, "common.nav.section_account"),
+    PageSpec("admin_content", "admin_content.nav_title", ":material/rule:", ("admin",), "common.nav.section_admin"),
 ]
 
 LOGIN_PAGE: Final = PageSpec("login", "auth.login.nav_title", ":material/login:", (), "common.nav.section_account", default=True)

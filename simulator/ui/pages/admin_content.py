@@ -1,0 +1,55 @@
+"""Admin: the content in service and the problems of content files that could not be loaded.
+
+A broken scenario or rubric file does not stop the app: the valid ones keep working and
+the broken one is listed here with its file, line and field, so an admin can fix it.
+The page is thin: ``simulator.service.content_status`` checks that the user is an admin.
+File text is shown with ``st.text``/``st.code`` (never markdown): it is content, not UI.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.service import content_status
+from simulator.service.errors import ServiceError
+from simulator.ui import i18n
+from simulator.ui.i18n import t
+from simulator.ui.session import require_principal
+
+
+def _issue(issue: content_status.ContentIssueView, number: int) -> None:
+    with st.container(border=True, key=f"admin_content_issue_{number}"):
+        st.text(t("admin_content.location", location=issue.location))
+        if issue.field:
+            st.text(t("admin_content.field", field=issue.field))
+        st.text(issue.message)
+        if issue.source_line is not None and issue.line:
+            st.code(f"{issue.line} | {issue.source_line.rstrip()}", language=None)
+
+
+def render() -> None:
+    principal = require_principal("admin")
+    st.title(t("admin_content.title"))
+    st.caption(t("admin_content.intro"))
+    try:
+        status = content_status.content_status(principal)
+    except ServiceError as exc:
+        st.error(i18n.error_text(exc))
+        return
+    left, middle, right = st.columns(3)
+    left.metric(t("admin_content.scenarios_loaded"), len(status.scenarios))
+    middle.metric(t("admin_content.errors"), len(status.errors))
+    right.metric(t("admin_content.warnings"), len(status.warnings))
+    if status.errors:
+        st.error(t("admin_content.has_errors", count=len(status.errors)), icon=":material/error:")
+    else:
+        st.success(t("admin_content.no_errors"), icon=":material/check:")
+    for number, issue in enumerate(status.errors):
+        _issue(issue, number)
+    if status.warnings:
+        with st.expander(t("admin_content.warnings_heading", count=len(status.warnings))):
+            for number, issue in enumerate(status.warnings, start=len(status.errors)):
+                _issue(issue, number)
+    st.subheader(t("admin_content.in_service"))
+    st.text("\n".join(status.scenarios) or "-")
+    st.caption(t("admin_content.rubrics", ids=", ".join(status.rubrics) or "-"))
