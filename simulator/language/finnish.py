@@ -99,6 +99,8 @@ def candidate_forms(word: str) -> tuple[str, ...]:
     for form in list(forms):
         if len(form) >= 6:
             forms.extend(p for p in _peel(form, POSSESSIVES, 4) if p not in forms)
+    if word.endswith("ks") and is_question_verb(word):  # "onks" -> "onko", "oliks" -> "oliko"
+        forms.extend((word[:-1] + "o", word[:-1] + "ö"))
     if word.endswith(("nu", "ny")) and len(word) >= 5:  # "masentunu" -> "masentunut"
         forms.append(word + "t")
     return tuple(dict.fromkeys(forms))
