@@ -48,7 +48,15 @@ def render() -> None:
     _outcomes(view, language)
     _comparison(view)
     _transcript(view, language)
+    _mentor_feedback(principal, attempt_id, language)
     _downloads(view, language)
+
+
+def _mentor_feedback(principal: object, attempt_id: int, language: str) -> None:
+    """Mentors' comments and corrections (the mentor pages' component)."""
+    from simulator.ui.pages.mentor_review import debrief_section
+
+    debrief_section(principal, attempt_id, language)  # type: ignore[arg-type]
 
 
 def _chooser(finished: list[AttemptSummary], current: int) -> None:

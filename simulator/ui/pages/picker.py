@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import practice
+from simulator.service import assignments, practice
 from simulator.service.errors import ServiceError
 from simulator.service.views import ScenarioCard
 from simulator.ui.components import errors, routing
@@ -32,21 +32,22 @@ def render() -> None:
         st.info(t("picker.empty"))
         return
     assigned = [c for c in cards if c.assigned]
+    statuses = assignments.status_by_scenario(assignments.my_assignments(db, principal)) if assigned else {}
     if assigned:
         st.subheader(t("picker.assigned_heading"))
-        _grid(assigned, principal)
+        _grid(assigned, principal, statuses)
         st.subheader(t("picker.other_heading"))
     _grid([c for c in cards if not c.assigned], principal)
 
 
-def _grid(cards: list[ScenarioCard], principal: object) -> None:
+def _grid(cards: list[ScenarioCard], principal: object, statuses: dict[str, str] | None = None) -> None:
     columns = st.columns(2)
     for position, card in enumerate(cards):
         with columns[position % 2]:
-            _card(card, principal)
+            _card(card, principal, (statuses or {}).get(card.id))
 
 
-def _card(card: ScenarioCard, principal: object) -> None:
+def _card(card: ScenarioCard, principal: object, status: str | None = None) -> None:
     with st.container(border=True, key=f"picker_card_{card.id}"):
         st.markdown(f"#### {escape(card.title)}")
         badges = [
@@ -55,6 +56,8 @@ def _card(card: ScenarioCard, principal: object) -> None:
         ]
         if card.assigned:
             badges.insert(0, t("picker.assigned_badge"))
+        if status is not None:  # the assignment's status: not started, in progress, done, overdue
+            badges.insert(1, t("cohort.assigned_status", status=t(f"cohort.status.{status}")))
         st.caption(" · ".join(badges))
         st.markdown(
             t("picker.client_line", name=escape(card.client_name), age=card.client_age)

@@ -1,0 +1,134 @@
+"""Trainee: my cohort, anonymised. My position in each of the cohort's distributions
+(never another trainee's name), the attempts members shared, and sharing one of mine."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulator.service import cohorts, dashboard, practice
+from simulator.service.auth import Principal
+from simulator.service.dashboard import CohortPositionView, Position
+from simulator.service.errors import ServiceError
+from simulator.ui.components import errors
+from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.components.text import escape
+from simulator.ui.pages.mentor_dashboard import metric_name
+
+SHARED_KEY = "cohort_shared_attempt"
+
+
+def _refuse(error: ServiceError) -> None:
+    st.error(errors.message("cohort", error))
+
+
+def render() -> None:
+    principal = require_principal()
+    db = get_db()
+    language = ui_language()
+    st.title(t("cohort.title"))
+    try:
+        mine = cohorts.my_cohorts(db, principal)
+        if not mine:
+            st.info(t("cohort.none"))
+            return
+        names = {c.id: c.name for c in mine}
+        chosen = st.selectbox(t("cohort.choose"), list(names), format_func=names.__getitem__, key="cohort_choose")
+        view = dashboard.my_cohort_view(db, principal, chosen)
+    except ServiceError as error:
+        _refuse(error)
+        return
+    st.caption(t("cohort.intro", members=view.members))
+    _positions(view, language)
+    _share(principal)
+    _shared(principal, view, language)
+
+
+def _positions(view: CohortPositionView, language: str) -> None:
+    main = [p for p in view.positions if p.metric.kind in ("overall", "stage")]
+    if not any(p.metric.values for p in main):
+        st.info(t("cohort.no_results"))
+        return
+    st.subheader(t("cohort.scores"))
+    name_col, value_col, who_col = t("cohort.col_measure"), t("cohort.col_score"), t("cohort.col_who")
+    me, others = t("cohort.me"), t("cohort.others")
+    rows = []
+    for p in main:
+        values = list(p.metric.values)
+        if p.mine is not None and p.mine in values:
+            values.remove(p.mine)  # drawn once, as mine
+            rows.append({name_col: metric_name(p.metric, language), value_col: p.mine, who_col: me})
+        rows += [{name_col: metric_name(p.metric, language), value_col: v, who_col: others} for v in values]
+    order = [metric_name(p.metric, language) for p in main]
+    chart = alt.Chart(pd.DataFrame(rows)).mark_tick(thickness=3, size=28).encode(
+        y=alt.Y(f"{name_col}:N", sort=order, title=None), x=alt.X(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color(f"{who_col}:N", scale=alt.Scale(domain=[me, others], range=["#d62728", "#9ecae1"])),
+    )
+    st.altair_chart(chart, key="cohort_positions_chart")
+    st.dataframe(pd.DataFrame([_row(p, language) for p in main + [p for p in view.positions if p.metric.kind ==
+                                                                      "principle" and p.metric.mean]]),
+                 hide_index=True, key="cohort_positions_table")
+
+
+def _row(p: Position, language: str) -> dict[str, object]:
+    return {
+        t("cohort.col_measure"): metric_name(p.metric, language),
+        t("cohort.col_mine"): "–" if p.mine is None else p.mine,
+        t("cohort.col_mean"): "–" if p.metric.mean is None else p.metric.mean,
+        t("cohort.col_rank"): "–" if p.rank is None else t("cohort.rank", rank=p.rank, of=p.of),
+    }
+
+
+def _share(principal: Principal) -> None:
+    finished = practice.my_attempts(get_db(), principal, status="finished")
+    with st.expander(t("cohort.share")):
+        if not finished:
+            st.caption(t("cohort.share_none"))
+            return
+        labels = {a.id: t("cohort.share_item", title=a.title, date=(a.finished_at or a.started_at).strftime("%d.%m.%Y"),
+                          score="–" if a.overall is None else a.overall) for a in finished}
+        chosen = st.selectbox(t("cohort.share_choose"), list(labels), format_func=labels.__getitem__,
+                              key="cohort_share_choose")
+        columns = st.columns(2)
+        if columns[0].button(t("cohort.share_button"), key="cohort_share_button", type="primary"):
+            _set_shared(principal, chosen, True)
+        if columns[1].button(t("cohort.unshare_button"), key="cohort_unshare_button"):
+            _set_shared(principal, chosen, False)
+
+
+def _set_shared(principal: Principal, attempt_id: int, shared: bool) -> None:
+    try:
+        dashboard.share_attempt(get_db(), principal, attempt_id, shared)
+    except ServiceError as error:
+        _refuse(error)
+        return
+    st.success(t("cohort.shared_ok") if shared else t("cohort.unshared_ok"))
+
+
+def _shared(principal: Principal, view: CohortPositionView, language: str) -> None:
+    st.subheader(t("cohort.shared_heading"))
+    if not view.shared:
+        st.caption(t("cohort.shared_none"))
+        return
+    labels = {
+        row.attempt_id: t("cohort.shared_item", title=row.title, score="–" if row.overall is None else row.overall,
+                          date=row.finished_at.strftime("%d.%m.%Y") if row.finished_at else "")
+        + (" · " + t("cohort.me") if row.mine else "")
+        for row in view.shared
+    }
+    chosen = st.selectbox(t("cohort.shared_choose"), list(labels), format_func=labels.__getitem__, key=SHARED_KEY)
+    try:
+        attempt = dashboard.read_shared_attempt(get_db(), principal, chosen)
+    except ServiceError as error:
+        _refuse(error)
+        return
+    st.markdown(f"**{escape(attempt.scenario_title)}** · {escape(t('cohort.overall', score=attempt.overall))}")
+    for turn in attempt.turns:
+        with st.chat_message("user", avatar="💬"):
+            st.text(turn.reply)
+            for finding in turn.findings:
+                icon = "✅" if finding.polarity == "positive" else "⚠️"
+                st.caption(f"{icon} {escape(finding.name.get(language) or finding.principle)}")
+        with st.chat_message("assistant", avatar="🧑🏽"):
+            st.text(turn.client_line)

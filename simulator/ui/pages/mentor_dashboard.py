@@ -1,0 +1,170 @@
+"""Mentor: a cohort's dashboard. Per-stage and per-principle averages and distributions,
+a trainee x principle heatmap, completion per assignment, progress over time (Altair),
+and the cohort's results as CSV (with names, or pseudonymised)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulator.service import cohorts, dashboard
+from simulator.service.dashboard import CohortDashboard, Metric
+from simulator.service.errors import ServiceError
+from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+
+
+def metric_name(metric: Metric, language: str) -> str:
+    if metric.kind == "overall":
+        return t("mentor.dashboard.overall")
+    return metric.name.get(language) or metric.key
+
+
+def render() -> None:
+    principal = require_principal()
+    db = get_db()
+    language = ui_language()
+    st.title(t("mentor.dashboard.title"))
+    try:
+        cohorts.require_staff(principal)
+        cohort = choose_cohort(principal, "mentor_dashboard_cohort")
+        if cohort is None:
+            return
+        view = dashboard.cohort_dashboard(db, principal, cohort.id)
+    except ServiceError as error:
+        refuse(error)
+        return
+    columns = st.columns(3)
+    columns[0].metric(t("mentor.dashboard.members"), view.members)
+    columns[1].metric(t("mentor.dashboard.finished"), view.finished_attempts)
+    columns[2].metric(t("mentor.dashboard.overall"), "–" if view.overall.mean is None else f"{view.overall.mean:.0f}")
+    if not view.finished_attempts:
+        st.info(t("mentor.dashboard.empty"))
+    else:
+        _stages(view, language)
+        _principles(view, language)
+        _heatmap(view, language)
+        _progress(view)
+    _completion(view)
+    _trainees(view)
+    _downloads(principal, view)
+
+
+def _stages(view: CohortDashboard, language: str) -> None:
+    st.subheader(t("mentor.dashboard.stages"))
+    name_col, value_col = t("mentor.dashboard.col_stage"), t("mentor.dashboard.col_score")
+    points = pd.DataFrame(
+        [{name_col: metric_name(m, language), value_col: v} for m in (view.overall, *view.stages) for v in m.values]
+    )
+    order = [metric_name(m, language) for m in (view.overall, *view.stages)]
+    box = alt.Chart(points).mark_boxplot(extent="min-max").encode(
+        x=alt.X(f"{name_col}:N", sort=order, title=None), y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100]))
+    )
+    means = pd.DataFrame([{name_col: metric_name(m, language), value_col: m.mean} for m in (view.overall, *view.stages)
+                          if m.mean is not None])
+    dots = alt.Chart(means).mark_point(color="black", shape="diamond", size=80).encode(
+        x=alt.X(f"{name_col}:N", sort=order), y=f"{value_col}:Q", tooltip=[name_col, value_col]
+    )
+    st.altair_chart(box + dots, key="mentor_dashboard_stages")
+
+
+def _principles(view: CohortDashboard, language: str) -> None:
+    st.subheader(t("mentor.dashboard.principles"))
+    st.caption(t("mentor.dashboard.principles_help"))
+    name_col, value_col, kind_col = t("mentor.dashboard.col_principle"), t("mentor.dashboard.col_rate"), t("mentor.dashboard.col_kind")
+    rows = [
+        {name_col: metric_name(m, language), value_col: m.mean,
+         kind_col: t(f"mentor.dashboard.polarity_{m.polarity}")}
+        for m in view.principles if m.mean
+    ]
+    if not rows:
+        return
+    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y(f"{name_col}:N", sort="-x", title=None), x=f"{value_col}:Q", color=f"{kind_col}:N",
+        tooltip=[name_col, value_col],
+    )
+    st.altair_chart(chart, key="mentor_dashboard_principles")
+
+
+def _heatmap(view: CohortDashboard, language: str) -> None:
+    st.subheader(t("mentor.dashboard.heatmap"))
+    names = {m.key: metric_name(m, language) for m in view.principles}
+    used = {m.key for m in view.principles if m.mean}
+    trainee_col, name_col, value_col = t("mentor.dashboard.col_trainee"), t("mentor.dashboard.col_principle"), t("mentor.dashboard.col_rate")
+    cells = pd.DataFrame(
+        [{trainee_col: c.trainee_name, name_col: names[c.principle], value_col: c.value} for c in view.heatmap
+         if c.principle in used]
+    )
+    if cells.empty:
+        return
+    chart = alt.Chart(cells).mark_rect().encode(
+        x=alt.X(f"{name_col}:N", title=None), y=alt.Y(f"{trainee_col}:N", title=None),
+        color=alt.Color(f"{value_col}:Q", scale=alt.Scale(scheme="blues")), tooltip=[trainee_col, name_col, value_col],
+    )
+    st.altair_chart(chart, key="mentor_dashboard_heatmap")
+
+
+def _progress(view: CohortDashboard) -> None:
+    if not view.progress:
+        return
+    st.subheader(t("mentor.dashboard.progress"))
+    day_col, value_col, count_col = t("mentor.dashboard.col_day"), t("mentor.dashboard.col_score"), t("mentor.dashboard.col_attempts")
+    data = pd.DataFrame([{day_col: p.day.isoformat(), value_col: p.mean_overall, count_col: p.attempts}
+                         for p in view.progress])
+    chart = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X(f"{day_col}:T"), y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[day_col, value_col, count_col],
+    )
+    st.altair_chart(chart, key="mentor_dashboard_progress")
+
+
+def _completion(view: CohortDashboard) -> None:
+    st.subheader(t("mentor.dashboard.completion"))
+    if not view.assignments:
+        st.caption(t("mentor.assign.none"))
+        return
+    scenario_col, status_col, count_col = t("mentor.assign.col_scenario"), t("mentor.dashboard.col_status"), t("mentor.dashboard.col_trainees")
+    rows = [
+        {scenario_col: f"{a.title} #{a.id}", status_col: t(f"cohort.status.{status}"), count_col: getattr(a, status)}
+        for a in view.assignments
+        for status in ("done", "in_progress", "not_started", "overdue")
+    ]
+    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y(f"{scenario_col}:N", title=None), x=alt.X(f"{count_col}:Q", stack="zero"), color=f"{status_col}:N",
+        tooltip=[scenario_col, status_col, count_col],
+    )
+    st.altair_chart(chart, key="mentor_dashboard_completion")
+
+
+def _trainees(view: CohortDashboard) -> None:
+    st.subheader(t("mentor.dashboard.trainees"))
+    st.dataframe(
+        pd.DataFrame([
+            {
+                t("mentor.dashboard.col_trainee"): row.trainee_name,
+                t("mentor.dashboard.col_attempts"): row.attempts,
+                t("mentor.dashboard.col_score"): row.mean_overall,
+                t("mentor.dashboard.col_latest"): row.latest_finished.strftime("%d.%m.%Y") if row.latest_finished else "",
+            }
+            for row in view.trainees
+        ]),
+        hide_index=True,
+        key="mentor_dashboard_trainees",
+    )
+
+
+def _downloads(principal: object, view: CohortDashboard) -> None:
+    st.subheader(t("mentor.dashboard.export"))
+    columns = st.columns(2)
+    db = get_db()
+    columns[0].download_button(
+        t("mentor.dashboard.csv"), dashboard.cohort_csv(db, principal, view.cohort_id),  # type: ignore[arg-type]
+        file_name=f"cohort-{view.cohort_id}.csv", mime="text/csv", key="mentor_dashboard_csv",
+    )
+    columns[1].download_button(
+        t("mentor.dashboard.csv_pseudonymised"),
+        dashboard.cohort_csv(db, principal, view.cohort_id, pseudonymise=True),  # type: ignore[arg-type]
+        file_name=f"cohort-{view.cohort_id}-pseudonymised.csv", mime="text/csv", key="mentor_dashboard_csv_pseudo",
+        help=t("mentor.dashboard.csv_pseudonymised_help"),
+    )

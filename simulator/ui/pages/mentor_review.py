@@ -1,0 +1,188 @@
+"""Mentor: review an attempt of a cohort's trainee. Transcript with the client's inner
+thoughts, findings (the engine's and mentors'), scores; comment on a reply, dismiss a
+finding ("not what happened") or add a missed one. Scores are recomputed by the service.
+
+``debrief_section`` is the trainee's side: the debrief page shows it under the transcript.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.service import cohorts, review
+from simulator.service.auth import Principal
+from simulator.service.errors import ServiceError
+from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
+from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.components.feedback import finding_line
+from simulator.ui.components.text import escape, highlighted_markdown
+from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+
+ATTEMPT_KEY = "mentor_review_attempt"
+CLIENT_AVATAR = "🧑🏽"
+TRAINEE_AVATAR = "💬"
+
+
+def render() -> None:
+    principal = require_principal()
+    db = get_db()
+    language = ui_language()
+    st.title(t("mentor.review.title"))
+    try:
+        cohorts.require_staff(principal)
+        cohort = choose_cohort(principal, "mentor_review_cohort")
+        if cohort is None:
+            return
+        queue = review.review_queue(db, principal, cohort.id)
+        if not queue:
+            st.info(t("mentor.review.none"))
+            return
+        ids = [row.attempt_id for row in queue]
+        labels = {
+            row.attempt_id: t(
+                "mentor.review.item", name=row.trainee_name, title=row.title,
+                date=(row.finished_at or row.started_at).strftime("%d.%m.%Y %H:%M"),
+                score="–" if row.overall is None else row.overall,
+                status=t(f"mentor.review.status_{row.status}"),
+            )
+            for row in queue
+        }
+        current = st.session_state.get(ATTEMPT_KEY)
+        chosen = st.selectbox(t("mentor.review.attempt"), ids, index=ids.index(current) if current in ids else 0,
+                              format_func=labels.__getitem__, key="mentor_review_choose")
+        st.session_state[ATTEMPT_KEY] = chosen
+        view = review.open_attempt(db, principal, chosen)
+    except ServiceError as error:
+        refuse(error)
+        return
+    _summary(view, language)
+    for turn in view.turns:
+        _turn(principal, view, turn, language)
+    if view.attempt.closing_line:
+        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+            st.text(view.attempt.closing_line)
+
+
+def _summary(view: ReviewView, language: str) -> None:
+    st.subheader(t("mentor.review.heading", name=escape(view.trainee_name), title=escape(view.attempt.scenario_title)))
+    if view.report is None:
+        st.info(t("mentor.review.active"))
+    else:
+        columns = st.columns(5)
+        delta = None
+        if view.engine_overall is not None and view.engine_overall != view.report.overall:
+            delta = view.report.overall - view.engine_overall
+        columns[0].metric(t("mentor.review.overall"), f"{view.report.overall} / 100", delta=delta,
+                          help=t("mentor.review.overall_help", engine=view.engine_overall))
+        for column, stage in zip(columns[1:], view.attempt.stages, strict=True):
+            score = view.report.stages.get(stage.id)
+            column.metric(stage.name.get(language) or stage.id, "–" if score is None else score)
+    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        st.text(view.attempt.opening_line)
+
+
+def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: str) -> None:
+    turn = item.turn
+    attempt_id = view.attempt.id
+    finished = view.report is not None
+    with st.chat_message("user", avatar=TRAINEE_AVATAR):
+        live = [f.finding for f in item.findings if not f.dismissed]
+        st.markdown(highlighted_markdown(turn.reply, live))
+        stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), turn.stage)
+        st.caption(t("mentor.review.turn_meta", number=turn.index + 1, stage=stage, trust=turn.trust_after))
+        for position, finding in enumerate(item.findings):
+            _finding(principal, attempt_id, turn.index, position, finding, language, finished)
+        for comment in item.comments:
+            st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
+                         date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+            st.text(comment.text)
+        for correction in item.corrections:
+            st.caption(t(f"mentor.review.correction_{correction.action}",
+                         principle=escape(correction.principle_name.get(language) or correction.principle),
+                         author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
+            if correction.note:
+                st.text(correction.note)
+        with st.expander(t("mentor.review.act"), expanded=False):
+            _comment_form(principal, attempt_id, turn.index)
+            if finished:
+                _add_form(principal, view, item, language)
+    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        st.text(turn.client_line)
+        if turn.inner_thought:
+            st.caption(t("mentor.review.thought", thought=escape(turn.inner_thought)))
+
+
+def _finding(principal: Principal, attempt_id: int, index: int, position: int, item: ReviewFinding, language: str,
+             finished: bool) -> None:
+    line = finding_line(item.finding, language)
+    if item.dismissed:
+        st.markdown(f"~~{line}~~ · " + escape(t("mentor.review.dismissed")))
+        return
+    if item.finding.source == "mentor":
+        line += " · " + escape(t("mentor.review.added"))
+    columns = st.columns([5, 1])
+    columns[0].markdown(line)
+    if finished and item.finding.source != "mentor":
+        if columns[1].button(t("mentor.review.dismiss"), key=f"mentor_review_dismiss_{attempt_id}_{index}_{position}",
+                             help=t("mentor.review.dismiss_help")):
+            try:
+                review.dismiss_finding(get_db(), principal, attempt_id, index, item.key)
+            except ServiceError as error:
+                refuse(error)
+                return
+            st.rerun()
+
+
+def _comment_form(principal: Principal, attempt_id: int, index: int) -> None:
+    key = f"mentor_review_comment_{attempt_id}_{index}"
+    text = st.text_area(t("mentor.review.comment"), key=key, max_chars=review.COMMENT_MAX)
+    if st.button(t("mentor.review.comment_button"), key=f"{key}_send"):
+        try:
+            review.add_comment(get_db(), principal, attempt_id, index, text)
+        except ServiceError as error:
+            refuse(error)
+            return
+        st.session_state.pop(key, None)
+        st.rerun()
+
+
+def _add_form(principal: Principal, view: ReviewView, item: ReviewTurn, language: str) -> None:
+    if not item.addable:
+        return
+    key = f"mentor_review_add_{view.attempt.id}_{item.turn.index}"
+    names = {p: (view.principle_names.get(p) or {}).get(language) or p for p in item.addable}
+    principle = st.selectbox(t("mentor.review.add_principle"), list(names), format_func=names.__getitem__, key=key)
+    note = st.text_input(t("mentor.review.note"), key=f"{key}_note", max_chars=review.NOTE_MAX)
+    if st.button(t("mentor.review.add_button"), key=f"{key}_send"):
+        try:
+            review.add_finding(get_db(), principal, view.attempt.id, item.turn.index, principle, note)
+        except ServiceError as error:
+            refuse(error)
+            return
+        st.rerun()
+
+
+def debrief_section(principal: Principal, attempt_id: int, language: str) -> None:
+    """The mentors' comments and corrections, for the debrief page (shown as text)."""
+    try:
+        feedback = review.mentor_feedback(get_db(), principal, attempt_id)
+    except ServiceError:
+        return  # the debrief itself already said why it cannot be read
+    if feedback.empty:
+        return
+    st.subheader(t("mentor.debrief.heading"))
+    if feedback.engine_overall is not None and feedback.corrected_overall is not None:
+        st.caption(t("mentor.debrief.scores", engine=feedback.engine_overall, corrected=feedback.corrected_overall))
+    for index in sorted(set(feedback.comments) | set(feedback.corrections)):
+        with st.container(border=True, key=f"debrief_mentor_turn_{index}"):
+            st.markdown(f"**{escape(t('mentor.debrief.turn', number=index + 1))}**")
+            for correction in feedback.corrections.get(index, ()):
+                st.caption(t(f"mentor.review.correction_{correction.action}",
+                             principle=escape(correction.principle_name.get(language) or correction.principle),
+                             author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
+                if correction.note:
+                    st.text(correction.note)
+            for comment in feedback.comments.get(index, ()):
+                st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
+                             date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+                st.text(comment.text)

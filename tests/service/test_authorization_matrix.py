@@ -1,0 +1,227 @@
+"""The authorization matrix of issue 5: every service function of cohorts, assignments,
+review and dashboards, and the practice functions on attempts, called as each of seven
+callers. Each case is allowed, or refused with ``Forbidden`` and exactly the designed
+``reason``. The design is the table in ``docs/authorization.md``; a test checks that the
+document and ``MATRIX`` below say the same.
+
+Speed: the world is built once per backend; every case runs inside one outer
+transaction that is always rolled back (service calls join it), so mutating cases do
+not leak into the next.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+
+from simulator.content.library import get_library  # noqa: E402
+from simulator.service import assignments, cohorts, dashboard, practice, progress, review  # noqa: E402
+from simulator.service.errors import Forbidden  # noqa: E402
+from simulator.store import Database  # noqa: E402
+
+CALLERS = ("self", "same_cohort", "other_cohort", "mentor", "other_mentor", "admin", "anonymous")
+OK = "ok"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "authorization.md"
+
+Call = Callable[[World, Any], Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One service function: how to call it, and the outcome for each caller in CALLERS order."""
+
+    name: str
+    call: Call
+    outcomes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, name: str, call: Call, outcomes: str) -> Rule:
+        parts = tuple(outcomes.split())
+        assert len(parts) == len(CALLERS), name
+        return cls(name, call, parts)
+
+
+def _dismiss(w: World, p: Any) -> Any:
+    # The second engine finding of the private attempt's first reply (the first is already dismissed).
+    return review.dismiss_finding(w.db, p, w.private, 0, _engine_key(w, 0, 1))
+
+
+def _engine_key(w: World, index: int, position: int) -> str:
+    from simulator.engine.state import SessionState
+    from simulator.store.models import Attempt
+
+    with w.db.read() as session:
+        state = SessionState.model_validate(session.get(Attempt, w.private).state)
+    return state.turns[index].findings[position].key
+
+
+def _addable(w: World) -> str:
+    """A principle of every stage that the reply did not show (calm pace)."""
+    return "all.calm_pace"
+
+
+S = "signed_out"
+M = "mentor_only"
+NCM = "not_cohort_mentor"
+NYT = "not_your_trainee"
+NYA = "not_your_attempt"
+
+# caller order:         self  same_cohort  other_cohort  mentor  other_mentor  admin  anonymous
+MATRIX: tuple[Rule, ...] = (
+    # cohorts
+    Rule.of("cohorts.create_cohort", lambda w, p: cohorts.create_cohort(w.db, p, "Uusi"), f"{M} {M} {M} ok ok ok {S}"),
+    Rule.of("cohorts.my_cohorts", lambda w, p: cohorts.my_cohorts(w.db, p), f"ok ok ok ok ok ok {S}"),
+    Rule.of("cohorts.get_cohort", lambda w, p: cohorts.get_cohort(w.db, p, w.cohort_a), f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.trainee_candidates", lambda w, p: cohorts.trainee_candidates(w.db, p, w.cohort_a),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.add_trainee", lambda w, p: cohorts.add_trainee(w.db, p, w.cohort_a, w["other_cohort"].user_id),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.add_new_trainee", lambda w, p: cohorts.add_new_trainee(w.db, p, w.cohort_a, "uusi.harjoittelija"),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.remove_trainee", lambda w, p: cohorts.remove_trainee(w.db, p, w.cohort_a, w["same_cohort"].user_id),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.share_cohort", lambda w, p: cohorts.share_cohort(w.db, p, w.cohort_a, "mentor_b"),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    # assignments
+    Rule.of("assignments.assign", lambda w, p: assignments.assign(w.db, p, SCENARIO, cohort_id=w.cohort_a),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("assignments.cohort_assignments", lambda w, p: assignments.cohort_assignments(w.db, p, w.cohort_a),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("assignments.delete_assignment", lambda w, p: assignments.delete_assignment(w.db, p, w.assignment),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("assignments.my_assignments", lambda w, p: assignments.my_assignments(w.db, p), f"ok ok ok ok ok ok {S}"),
+    # review
+    Rule.of("review.review_queue", lambda w, p: review.review_queue(w.db, p, w.cohort_a), f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("review.open_attempt", lambda w, p: review.open_attempt(w.db, p, w.private), f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("review.add_comment", lambda w, p: review.add_comment(w.db, p, w.private, 0, "Hyvä."),
+            f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("review.dismiss_finding", _dismiss, f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("review.add_finding", lambda w, p: review.add_finding(w.db, p, w.private, 1, _addable(w)),
+            f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("review.withdraw_correction", lambda w, p: review.withdraw_correction(w.db, p, w.correction),
+            f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("review.mentor_feedback (private)", lambda w, p: review.mentor_feedback(w.db, p, w.private),
+            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
+    Rule.of("review.mentor_feedback (shared)", lambda w, p: review.mentor_feedback(w.db, p, w.shared),
+            f"ok ok {NYA} ok {NYA} ok {S}"),
+    Rule.of("review.export_corrections", lambda w, p: list(review.export_corrections(w.db, p)),
+            f"{M} {M} {M} ok ok ok {S}"),
+    # dashboards, sharing, exports
+    Rule.of("dashboard.cohort_dashboard", lambda w, p: dashboard.cohort_dashboard(w.db, p, w.cohort_a),
+            f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("dashboard.cohort_csv", lambda w, p: dashboard.cohort_csv(w.db, p, w.cohort_a), f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("dashboard.cohort_csv (pseudonymised)",
+            lambda w, p: dashboard.cohort_csv(w.db, p, w.cohort_a, pseudonymise=True), f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("dashboard.my_cohort_view", lambda w, p: dashboard.my_cohort_view(w.db, p, w.cohort_a),
+            f"ok ok not_in_cohort not_cohort_member not_in_cohort not_cohort_member {S}"),
+    Rule.of("dashboard.shared_attempts", lambda w, p: dashboard.shared_attempts(w.db, p, w.cohort_a),
+            f"ok ok not_in_cohort ok not_in_cohort ok {S}"),
+    Rule.of("dashboard.share_attempt", lambda w, p: dashboard.share_attempt(w.db, p, w.private),
+            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
+    Rule.of("dashboard.read_shared_attempt (shared)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.shared),
+            f"ok ok {NYA} ok {NYA} ok {S}"),
+    Rule.of("dashboard.read_shared_attempt (private)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.private),
+            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
+    # practice and debrief on attempts
+    Rule.of("practice.get_attempt", lambda w, p: practice.get_attempt(w.db, p, w.private), f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
+    Rule.of("practice.debrief (private)", lambda w, p: practice.debrief(w.db, p, w.private),
+            f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
+    Rule.of("practice.debrief (shared)", lambda w, p: practice.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {NYA}"),
+    Rule.of("practice.reply", lambda w, p: practice.reply(w.db, p, w.active, "Kerro lisää."),
+            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
+    Rule.of("practice.hint", lambda w, p: practice.hint(w.db, p, w.active), f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
+    Rule.of("practice.end_attempt", lambda w, p: practice.end_attempt(w.db, p, w.active),
+            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
+    Rule.of("progress.progress (of self)", lambda w, p: progress.progress(w.db, p, w["self"].user_id),
+            f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
+)
+
+CASES = [pytest.param(rule, caller, id=f"{rule.name}-{caller}") for rule in MATRIX for caller in CALLERS]
+
+
+class _Rollback(Exception):
+    """Raised at the end of every case so its outer transaction never commits."""
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    if SCENARIO not in get_library().scenarios:
+        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("matrix") / "kohtaamo.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        from simulator.store.migrate import upgrade
+
+        url = request.getfixturevalue("pg_new_database")()
+        upgrade(url)
+    db = Database(url)
+    try:
+        yield build_world(db)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(("rule", "caller"), CASES)
+def test_matrix(world: World, rule: Rule, caller: str) -> None:
+    expected = rule.outcomes[CALLERS.index(caller)]
+    principal = world[caller]
+    outcome: str
+    with pytest.raises(_Rollback):
+        with world.db.transaction():
+            try:
+                rule.call(world, principal)
+                outcome = OK
+            except Forbidden as error:
+                outcome = error.reason
+            raise _Rollback
+    assert outcome == expected, f"{rule.name} as {caller}: expected {expected}, got {outcome}"
+
+
+def test_rollback_kept_the_world_intact(world: World) -> None:
+    """The mutating cases above did not change the world (guards the harness itself)."""
+    assert [c.name for c in cohorts.my_cohorts(world.db, world["admin"])] == ["Ryhmä A", "Ryhmä B"]
+    assert practice.get_attempt(world.db, world["self"], world.active).status == "active"
+
+
+def _doc_table() -> dict[str, tuple[str, ...]]:
+    rows: dict[str, tuple[str, ...]] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"\|\s*`([^`]+)`\s*\|(.*)\|", line.strip())
+        if match:
+            cells = tuple(cell.strip() for cell in match.group(2).split("|"))
+            rows[match.group(1)] = cells
+    return rows
+
+
+def test_the_document_states_the_same_design() -> None:
+    """docs/authorization.md's table is this matrix (✓ = allowed, otherwise the reason)."""
+    table = _doc_table()
+    for rule in MATRIX:
+        assert rule.name in table, f"{rule.name} is missing from docs/authorization.md"
+        shown = tuple("ok" if cell == "✓" else cell for cell in table[rule.name])
+        assert shown == rule.outcomes, rule.name
+    assert set(table) == {rule.name for rule in MATRIX}
+
+
+def test_every_public_service_function_is_in_the_matrix() -> None:
+    """A new function in these modules must get a row (and a design decision)."""
+    import inspect
+
+    named = {rule.name.split(" ")[0] for rule in MATRIX}
+    for module in (cohorts, assignments, review, dashboard):
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if inspect.isfunction(value) and "db" in inspect.signature(value).parameters:
+                assert f"{module.__name__.rsplit('.', 1)[1]}.{name}" in named, f"{module.__name__}.{name} has no row"
