@@ -191,6 +191,7 @@ def assign(
     due = normalise_due(due_date)
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise InvalidInput("the note is too long", field="note", reason="note_too_long", max=NOTE_MAX)
+    note = note.replace("\x00", "")  # PostgreSQL cannot store NUL; it is never meant
     now = now or utcnow()
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)

@@ -138,7 +138,9 @@ def member_ids(session: Session, cohort_id: int) -> list[int]:
 def _name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
-    name = " ".join(name.split())
+    name = " ".join(name.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    if not name:
+        raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
     if len(name) > COHORT_NAME_MAX:
         raise InvalidInput("the cohort name is too long", field="name", reason="cohort_name_too_long",
                            max=COHORT_NAME_MAX)
