@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 _APOSTROPHES = "\u2019\u2018\u00b4\u0060\u02bc\u2032"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_QUOTES = "\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019"
 
 _TOKEN_RE = re.compile(r"\d+(?:[.:]\d+)*|[^\W\d_]+(?:[-':][^\W_]+)*|[^\W_]+")
 # a run of sentence-final punctuation, any closing quotes/brackets, then space or the end
@@ -22,7 +21,7 @@ _SENTENCE_END_RE = re.compile(r"([.!?\u2026]+)[\"'\u201d\u00bb)\]]*(?=\s|$)|\n+"
 _QUOTED_RE = re.compile(r"(?<![^\W_])[\"'\u201c\u201d\u201e\u00ab\u2018]([^\"'\u201c\u201d\u201e\u00ab\u00bb\n]{1,200}?)[\"'\u201d\u00bb\u2019](?![^\W_])")
 _CLAUSE_PUNCT = ",;:()\u2013\u2014-"
 _ABBREVIATIONS = frozenset(
-    "esim klo n ns jne yms ym vrt ks mr mrs ms dr st eg ie e.g i.e etc no nro".split()
+    "esim klo n ns jne yms ym vrt ks mr mrs ms dr eg ie e.g i.e etc nro".split()
 )
 
 
@@ -40,31 +39,18 @@ _TRANSLATE = str.maketrans(
 def normalise(text: str) -> str:
     """Case-fold and simplify ``text`` character by character, keeping its length."""
     lowered = text.lower()
-    if len(lowered) == len(text) and text.isascii() or len(lowered) == len(text) and _same_shape(text, lowered):
-        return lowered.translate(_TRANSLATE).replace("\u2028", " ").replace("\u2029", " ")
+    if len(lowered) == len(text):  # lower() never shrinks a character, so this is 1:1
+        return lowered.translate(_TRANSLATE)
     return _normalise_slow(text)
 
 
-def _same_shape(text: str, lowered: str) -> bool:
-    """Lower-casing changed no character into several (then offsets still line up)."""
-    return all(len(ch.lower()) == 1 for ch in text if not ch.isascii())
-
-
 def _normalise_slow(text: str) -> str:
+    """The rare case: some character lower-cases to several ("İ"); keep those as they are."""
     out = []
     for char in text:
-        if char in _APOSTROPHES:
-            out.append("'")
-        elif char in _DASHES:
-            out.append("-")
-        elif char in "\u201c\u201d\u201e\u00ab\u00bb":
-            out.append('"')
-        elif char.isspace() or (ord(char) < 32) or char == "\x7f":
-            out.append(" " if char != "\n" else "\n")
-        else:
-            lowered = char.lower()
-            out.append(lowered if len(lowered) == 1 else char)
-    return "".join(out)
+        lowered = char.lower()
+        out.append(lowered if len(lowered) == 1 else char)
+    return "".join(out).translate(_TRANSLATE)
 
 
 @dataclass(frozen=True, slots=True)
