@@ -1,0 +1,103 @@
+"""Cohort dashboards, the anonymised trainee view, shared attempts and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+
+from simulator.content.library import get_library  # noqa: E402
+from simulator.service import dashboard, review  # noqa: E402
+from simulator.service.errors import Conflict  # noqa: E402
+from simulator.store import Database  # noqa: E402
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    if SCENARIO not in get_library().scenarios:
+        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+    return build_world(db)
+
+
+def test_mentor_dashboard(world: World) -> None:
+    view = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
+    assert view.members == 2 and view.finished_attempts == 3  # alice 2, bob 1; carol is in cohort B
+    assert len(view.overall.values) == 2 and view.overall.mean is not None
+    assert [m.key for m in view.stages] == ["empathy", "guidance", "advisory", "farewell"]
+    welcome = next(m for m in view.principles if m.key == "empathy.welcome")
+    # alice: 2 engine findings minus 1 dismissed over 2 attempts; bob: 1 over 1
+    assert sorted(welcome.values) == [0.5, 1.0]
+    names = {c.trainee_name for c in view.heatmap}
+    assert names == {"Alice Aalto", "Bob Berg"}
+    (assignment,) = view.assignments
+    assert (assignment.targets, assignment.done) == (2, 2)
+    assert sum(p.attempts for p in view.progress) == 3
+
+
+def test_corrections_move_the_dashboard(world: World) -> None:
+    before = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
+    review.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
+    after = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
+    calm = {m.key: m for m in after.principles}["all.calm_pace"]
+    assert calm.mean > ({m.key: m for m in before.principles}["all.calm_pace"].mean or 0)
+
+
+def test_trainee_view_is_anonymous(world: World) -> None:
+    view = dashboard.my_cohort_view(world.db, world["self"], world.cohort_a)
+    overall = view.positions[0]
+    assert overall.metric.key == "overall" and overall.of == 2 and overall.mine is not None and overall.rank in (1, 2)
+    text = repr(view)
+    for secret in ("Bob", "bob", "Berg", "Alice", "alice"):
+        assert secret not in text
+    assert f"user_id={world['same_cohort'].user_id}" not in text
+    (shared,) = view.shared
+    assert shared.attempt_id == world.shared and shared.mine
+
+
+def test_sharing_one_attempt_at_a_time(world: World) -> None:
+    alice, bob = world["self"], world["same_cohort"]
+    with pytest.raises(Conflict):
+        dashboard.share_attempt(world.db, alice, world.active)
+    dashboard.share_attempt(world.db, alice, world.private)
+    assert [r.attempt_id for r in dashboard.shared_attempts(world.db, bob, world.cohort_a)] == [world.private]
+    read = dashboard.read_shared_attempt(world.db, bob, world.private)
+    assert read.turns and not read.mine and "user_id" not in repr(read)
+    dashboard.share_attempt(world.db, alice, world.private, shared=False)
+    assert dashboard.shared_attempts(world.db, bob, world.cohort_a) == []
+
+
+def test_csv_with_names_and_pseudonymised(world: World) -> None:
+    plain = list(csv.DictReader(io.StringIO(dashboard.cohort_csv(world.db, world["mentor"], world.cohort_a))))
+    assert len(plain) == 3 and {r["username"] for r in plain} == {"alice", "bob"}
+    text = dashboard.cohort_csv(world.db, world["mentor"], world.cohort_a, pseudonymise=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 3 and {r["trainee"] for r in rows} == {"T01", "T02"}
+    assert set(rows[0]) == {"trainee", "scenario_id", "finished_on", "overall", "empathy", "guidance", "advisory",
+                            "farewell", "hints_used"}
+    for secret in ("alice", "bob", "Alice", "Bob", "Aalto", "Berg"):
+        assert secret not in text
+    ids = {str(world[c].user_id) for c in ("self", "same_cohort")} | {str(world.private), str(world.shared)}
+    for row in rows:
+        assert not ids & {row["trainee"], row["scenario_id"], row["finished_on"]}
+
+
+def test_csv_cells_cannot_become_formulas(db: Database) -> None:
+    from test_cohorts_world import play, principal
+
+    from simulator.service import cohorts
+
+    if SCENARIO not in get_library().scenarios:
+        pytest.skip("content missing")
+    mentor = principal(db, "mentori", "mentor", "Mentori")
+    evil = principal(db, "evil", "trainee", "=HYPERLINK(\"http://x\")")
+    cohort = cohorts.create_cohort(db, mentor, "R")
+    cohorts.add_trainee(db, mentor, cohort.id, evil.user_id)
+    play(db, evil)
+    text = dashboard.cohort_csv(db, mentor, cohort.id)
+    assert "'=HYPERLINK" in text
