@@ -50,16 +50,16 @@ def test_dismissing_a_positive_finding_lowers_the_stored_score(world: World) -> 
 def test_adding_a_missed_finding_counts_and_can_be_withdrawn(world: World) -> None:
     mentor = world["mentor"]
     engine = review.open_attempt(world.db, mentor, world.private)
-    assert "all.calm_pace" in engine.turns[1].addable
-    report = review.add_finding(world.db, mentor, world.private, 1, "all.calm_pace", note="rauhallinen")
+    assert "all.hurry" in engine.turns[1].addable
+    report = review.add_finding(world.db, mentor, world.private, 1, "all.hurry", note="kiireinen sävy")
     stage = engine.turns[1].turn.stage
-    assert report.stages[stage] > engine.report.stages[stage]  # a positive bonus principle counts
+    assert report.stages[stage] < engine.report.stages[stage]  # every fault costs points
     view = review.open_attempt(world.db, mentor, world.private)
     added = [f for f in view.turns[1].findings if f.finding.source == "mentor"]
-    assert [f.finding.principle for f in added] == ["all.calm_pace"]
-    assert "all.calm_pace" not in view.turns[1].addable
+    assert [f.finding.principle for f in added] == ["all.hurry"]
+    assert "all.hurry" not in view.turns[1].addable
     with pytest.raises(Conflict):
-        review.add_finding(world.db, mentor, world.private, 1, "all.calm_pace")
+        review.add_finding(world.db, mentor, world.private, 1, "all.hurry")
     with pytest.raises(InvalidInput) as error:
         review.add_finding(world.db, mentor, world.private, 0, "farewell.thanks")  # not an empathy principle
     assert error.value.reason == "principle_not_in_stage"
