@@ -72,21 +72,35 @@ class StageMachine:
     def stage(self) -> str:
         return self.model.state
 
-    def advance(self, signals: set[str]) -> str | None:
+    def advance(self, signals: set[str]) -> FlowTransition | None:
         """Count a reply in the current stage and fire the first edge it earns.
 
-        Returns the trigger that fired, or None when the meeting stays where it is.
+        Returns the edge that fired, or None when the meeting stays where it is.
         """
         self.model.turns_in_stage += 1
+        source = self.stage
         tried: set[str] = set()
         for edge in self.flow:
-            if edge.trigger in tried or self.stage not in edge.source:
+            if edge.trigger in tried or source not in edge.source:
                 continue
             tried.add(edge.trigger)
             if self.model.trigger(edge.trigger, signals=signals):
                 self.model.turns_in_stage = 0
-                return edge.trigger
+                return self._fired(edge.trigger, source, signals)
         return None
+
+    def _fired(self, trigger: str, source: str, signals: set[str]) -> FlowTransition:
+        """Which of the edges sharing ``trigger`` took the meeting from ``source`` here."""
+        for edge in self.flow:
+            if (
+                edge.trigger == trigger
+                and source in edge.source
+                and edge.dest == self.stage
+                and signals & set(edge.signals)
+                and not signals & set(edge.unless)
+            ):
+                return edge
+        raise RuntimeError(f"no edge explains {trigger!r} from {source!r} to {self.stage!r}")
 
     def finish(self) -> None:
         """End the meeting from whichever stage it is in."""

@@ -42,11 +42,11 @@ class Simulation:
         self.scenario = scenario
         self.rubric = rubric
         self.state = state
-        turns_in_stage = 0
+        turns_in_stage = 0  # replies since the meeting last moved, as the machine counts them
         for turn in reversed(state.turns):
-            if turn.stage_after != state.stage:
+            if turn.stage_before != turn.stage_after:
                 break
-            turns_in_stage += 1 if turn.stage == state.stage else 0
+            turns_in_stage += 1
         self.machine = StageMachine(rubric.flow, initial=state.stage, turns_in_stage=turns_in_stage)
 
     @classmethod
@@ -93,9 +93,10 @@ class Simulation:
             for hit in hits
         ]
         names = frozenset(record.signal for record in signals)
-        scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns)
-        self.machine.advance(set(names))
+        edge = self.machine.advance(set(names))
         stage_after = self.machine.stage
+        scored_in = stage_after if edge is not None and edge.score_in == "dest" else stage
+        scored = score_reply(self.rubric, self.scenario, scored_in, text, signals, state.turns)
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
         ctx = TurnContext(
             stage=stage,
@@ -114,7 +115,8 @@ class Simulation:
         turn = TurnRecord(
             index=len(state.turns),
             reply=text,
-            stage=stage,
+            stage=scored_in,
+            stage_before=stage,
             stage_after=stage_after,
             signals=signals,
             findings=scored.findings,

@@ -137,3 +137,18 @@ def test_a_session_takes_any_text(mini, texts: list[str]) -> None:
             assert refused.code == "empty" and not text.strip()
     report = simulation.end()
     assert 0 <= report.overall <= 100
+
+
+def test_a_summary_that_opens_the_farewell_is_scored_as_farewell_work(mini) -> None:
+    simulation = play(mini, REPLIES[:4])
+    assert simulation.state.stage == "advisory"
+    turn = simulation.reply("Kerrataan vielä: menet kielikurssille, ja soitan sinulle ensi maanantaina.")
+    assert (turn.stage_before, turn.stage, turn.stage_after) == ("advisory", "farewell", "farewell")
+    assert "farewell.next" in {f.principle for f in turn.findings}
+
+
+def test_advice_that_skips_guidance_is_scored_where_it_was_given(mini) -> None:
+    simulation = play(mini, REPLIES[:1])
+    turn = simulation.reply("Valitettavasti et voi saada tukea.")
+    assert (turn.stage_before, turn.stage, turn.stage_after) == ("empathy", "empathy", "advisory")
+    assert "advisory.bad_news_without_way" in {f.principle for f in turn.findings}
