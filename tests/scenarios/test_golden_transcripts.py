@@ -32,6 +32,15 @@ def replay(scenario_id: str, kind: str):
     return simulation, report, transcript, found
 
 
+def climbs_in_order(path: list[str]) -> bool:
+    """All four stages, first reached in order; the only step back is advisory -> guidance."""
+    first_seen = list(dict.fromkeys(path))
+    steps = list(zip(path, path[1:]))
+    rank = {stage: i for i, stage in enumerate(STAGES)}
+    backward = [(a, b) for a, b in steps if rank[b] < rank[a]]
+    return first_seen == list(STAGES) and path[-1] == "farewell" and set(backward) <= {("advisory", "guidance")}
+
+
 def assert_named_findings(transcript, found: set[str]) -> None:
     missing = set(transcript.expect.findings) - found
     unexpected = set(transcript.expect.absent_findings) & found
@@ -43,7 +52,7 @@ def assert_named_findings(transcript, found: set[str]) -> None:
 def test_good_transcript(scenario_id: str) -> None:
     simulation, report, transcript, found = replay(scenario_id, "good")
     assert report.overall >= 80, report.model_dump(include={"overall", "stages"})
-    assert report.stage_path == list(STAGES), report.stage_path
+    assert climbs_in_order(report.stage_path), report.stage_path
     assert report.trust[-1] > report.trust[0]
     assert report.real_question_disclosed is True
     assert_named_findings(transcript, found)
