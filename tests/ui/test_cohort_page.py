@@ -1,0 +1,73 @@
+"""AppTest of the trainee's cohort view: own position, no other trainee's name, sharing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.content.library import get_library
+from simulator.service import auth, cohorts, practice, users
+from simulator.service.auth import SYSTEM
+from simulator.store import Database
+from simulator.ui.i18n import translate
+
+SCENARIO = "fi-kiintiopakolainen"
+
+
+@pytest.fixture(autouse=True)
+def _content() -> None:
+    if SCENARIO not in get_library().scenarios:
+        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+
+
+def _finish(db: Database, username: str, password: str, replies: list[str]) -> int:
+    principal, _ = auth.login(db, username, password)
+    view = practice.start_attempt(db, principal, SCENARIO, seed=2)
+    for text in replies:
+        practice.reply(db, principal, view.id, text)
+    practice.end_attempt(db, principal, view.id)
+    return view.id
+
+
+def _go(at: AppTest, name: str) -> AppTest:
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(name)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_cohort_view_is_anonymous_and_sharing_works(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    mentor, _ = auth.login(ui_db, "mentor", "mentor")
+    cohort = cohorts.create_cohort(ui_db, mentor, "Ryhmä")
+    other = users.create_user(ui_db, SYSTEM, "salainen", "salainen-123", "trainee", display_name="Salainen Sanna")
+    me = auth.login(ui_db, "trainee", "trainee")[0]
+    for user_id in (me.user_id, other.id):
+        cohorts.add_trainee(ui_db, mentor, cohort.id, user_id)
+    _finish(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija.", "Mitä sinulle kuuluu?"])
+    theirs = _finish(ui_db, "salainen", "salainen-123", ["Katson koneelta tietosi."])
+    from simulator.service import dashboard
+
+    dashboard.share_attempt(ui_db, auth.login(ui_db, "salainen", "salainen-123")[0], theirs)
+
+    at = _go(app(login_token("trainee")).run(), "cohort")
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    table = at.dataframe[0].value.to_string()
+    assert translate("fi", "cohort.rank", rank=1, of=2) in table or translate("fi", "cohort.rank", rank=2, of=2) in table
+    shown = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.text])
+    assert "Katson koneelta tietosi." in shown  # the shared attempt can be read
+    everything = shown + table + "\n".join(str(s.options) for s in at.selectbox)
+    assert "Salainen" not in everything and "salainen" not in everything
+
+    at.button(key="cohort_share_button").click().run()
+    assert translate("fi", "cohort.shared_ok") in [s.value for s in at.success]
+
+
+def test_cohort_page_without_a_cohort(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = _go(app(login_token("trainee")).run(), "cohort")
+    assert translate("fi", "cohort.none") in [i.value for i in at.info]
