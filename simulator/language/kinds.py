@@ -120,7 +120,8 @@ class PhraseEvaluator(Evaluator):
             if starters.isdisjoint(analysis.sentence_atoms(index)):
                 continue
             skip = () if self.include_quoted else analysis.quoted(sentence)
-            anchors = analysis.clause_anchors[index]
+            # '^' also at the very first token, so a pattern may start with a filler ("eli olet", "so you")
+            anchors = analysis.clause_anchors[index] | {sentence.first}
             if self.comma_anchors:
                 anchors = anchors | analysis.comma_anchors[index]
             for first, end in self.patterns.find(analysis.atoms, sentence.first, sentence.stop, anchors, skip):
@@ -314,14 +315,42 @@ class OverlapEvaluator(Evaluator):
         return hits
 
 
+# An acronym as written: 2-6 capitals, then nothing, a case ending ("KEHAan", "TYP:hen") or a
+# hyphenated compound ("TVP-lausunto", "KEHA-raportointiin").
+_ACRONYM_RE = re.compile(r"([A-Z\u00c5\u00c4\u00d6]{2,6})(?:[:']?[a-z\u00e5\u00e4\u00f6]{1,5}|-[^\W\d_][\w-]*)?")
+
+_CAPS_RE = re.compile(r"[A-Z\u00c5\u00c4\u00d6]{2}")
+
+
 class JargonEvaluator(Evaluator):
-    """Terms left unexplained: no explanation marker right after, not in or before brackets."""
+    """Terms left unexplained: no explanation marker right after, not in or before brackets.
+
+    With ``acronyms``, any acronym written in capitals (inflected or hyphenated too) counts as
+    a term unless it is a well-known one (``known_acronyms``: TE, Kela, EU, CV...).
+    """
 
     def __init__(self, rule: JargonRule, compile_: Compile):
         super().__init__(rule, compile_)
         self.terms = compile_(rule.terms)
         self.explained_by = compile_(rule.explained_by)
         self.window = rule.window
+        self.acronyms = rule.acronyms
+        self.known = frozenset(a.lower() for a in rule.known_acronyms)
+
+    def _acronym_spans(self, analysis: Analysis, sentence: Sentence) -> list[tuple[int, int]]:
+        original = analysis.text.original
+        if not _CAPS_RE.search(original, sentence.start, sentence.end):
+            return []
+        letters = [c for c in original[sentence.start : sentence.end] if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+            return []  # a shouted sentence, not acronyms
+        found = []
+        for position in range(sentence.first, sentence.stop):
+            token = analysis.tokens[position]
+            match = _ACRONYM_RE.fullmatch(original[token.start : token.end])
+            if match and match.group(1).lower() not in self.known and not token.quoted:
+                found.append((position, position + 1))
+        return found
 
     def _explained(self, analysis: Analysis, first: int, end: int, stop: int) -> bool:
         tokens = analysis.tokens
@@ -335,9 +364,12 @@ class JargonEvaluator(Evaluator):
     def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:
         hits = []
         for index, sentence in enumerate(analysis.sentences):
-            if self.terms.first.isdisjoint(analysis.sentence_atoms(index)):
-                continue
-            for first, end in self.terms.find(analysis.atoms, sentence.first, sentence.stop):
+            found = []
+            if not self.terms.first.isdisjoint(analysis.sentence_atoms(index)):
+                found = self.terms.find(analysis.atoms, sentence.first, sentence.stop)
+            if self.acronyms:
+                found = found + [span for span in self._acronym_spans(analysis, sentence) if span not in found]
+            for first, end in found:
                 if not self._explained(analysis, first, end, sentence.stop):
                     hits.append(_span(analysis, first, end, index, self.signal))
         return hits

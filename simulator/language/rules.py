@@ -184,6 +184,8 @@ class JargonRule(_Rule):
     terms: list[Pattern] = Field(min_length=1)
     explained_by: list[Pattern] = Field(default_factory=list)
     window: int = Field(3, ge=0, description="tokens after a term within which an explanation may start")
+    acronyms: bool = Field(False, description="any acronym in capitals ('KEHAan', 'TVP-lausunto') is a term")
+    known_acronyms: list[str] = Field(default_factory=list, description="acronyms everyone knows (TE, EU, CV)")
 
     @field_validator("terms", "explained_by")
     @classmethod
