@@ -201,7 +201,8 @@ _CORRECTIONS_SQL = """
 """
 
 
-def _aggregate(session: Session, cohort_id: int) -> _Aggregate:
+def _aggregate(session: Session, cohort_id: int, *, principles: bool = True) -> _Aggregate:
+    """Per-attempt scalar rows, and (unless ``principles`` is False) per-user principle counts."""
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     stage_cols = [Attempt.report[("stages", stage)].as_float() for stage in STAGES]
     query = (
@@ -216,8 +217,10 @@ def _aggregate(session: Session, cohort_id: int) -> _Aggregate:
         stages = {stage: (None if v is None else float(v)) for stage, v in zip(STAGES, r[6:], strict=True)}
         rows.append((r[0], r[1], r[2], r[3], r[4], r[5], stages))
         per_user[r[1]] += 1
-    dialect = session.get_bind().dialect.name
     counts: dict[tuple[int, str], float] = defaultdict(float)
+    if not principles:  # the CSV needs scores only; the findings scan is the costly part
+        return _Aggregate(rows=rows, per_user_attempts=dict(per_user), principle_counts={})
+    dialect = session.get_bind().dialect.name
     for user_id, principle, n in session.execute(text(_FINDINGS_SQL[dialect]), {"cohort": cohort_id}):
         if principle:
             counts[(user_id, principle)] += n
@@ -467,7 +470,7 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
             .join(CohortMember, CohortMember.user_id == User.id)
             .where(CohortMember.cohort_id == cohort.id)
         )}
-        agg = _aggregate(session, cohort.id)
+        agg = _aggregate(session, cohort.id, principles=False)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     score_columns = ["overall", *STAGES, "hints_used"]
