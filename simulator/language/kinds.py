@@ -334,6 +334,7 @@ class JargonEvaluator(Evaluator):
         self.terms = compile_(rule.terms)
         self.explained_by = compile_(rule.explained_by)
         self.window = rule.window
+        self.explained_next = compile_(rule.explained_next)
         self.acronyms = rule.acronyms
         self.known = frozenset(a.lower() for a in rule.known_acronyms)
 
@@ -369,6 +370,10 @@ class JargonEvaluator(Evaluator):
                 found = self.terms.find(analysis.atoms, sentence.first, sentence.stop)
             if self.acronyms:
                 found = found + [span for span in self._acronym_spans(analysis, sentence) if span not in found]
+            if found and self.explained_next and index + 1 < len(analysis.sentences):
+                following = analysis.sentences[index + 1]
+                if self.explained_next.matches_at(analysis.atoms, analysis.anchors[index + 1], following.stop) >= 0:
+                    continue  # "FISE-pätevyys. Siinä arvioidaan ..." explains it right after
             for first, end in found:
                 if not self._explained(analysis, first, end, sentence.stop):
                     hits.append(_span(analysis, first, end, index, self.signal))

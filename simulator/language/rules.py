@@ -184,10 +184,13 @@ class JargonRule(_Rule):
     terms: list[Pattern] = Field(min_length=1)
     explained_by: list[Pattern] = Field(default_factory=list)
     window: int = Field(3, ge=0, description="tokens after a term within which an explanation may start")
+    explained_next: list[Pattern] = Field(
+        default_factory=list, description="a next sentence starting like this explains the term ('Se on ...', 'It means ...')"
+    )
     acronyms: bool = Field(False, description="any acronym in capitals ('KEHAan', 'TVP-lausunto') is a term")
     known_acronyms: list[str] = Field(default_factory=list, description="acronyms everyone knows (TE, EU, CV)")
 
-    @field_validator("terms", "explained_by")
+    @field_validator("terms", "explained_by", "explained_next")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _check_patterns(value)
