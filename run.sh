@@ -33,4 +33,5 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///kohtaamo.db}"
 exec .venv/bin/streamlit run streamlit_app.py \
     --server.headless true \
     --browser.gatherUsageStats false \
+    --client.toolbarMode minimal \
     "$@"

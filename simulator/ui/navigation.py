@@ -18,7 +18,7 @@ from typing import Final
 import streamlit as st
 
 from simulator.service.auth import Principal
-from simulator.ui.i18n import t
+from simulator.ui.i18n import current_language, t
 from simulator.ui.routes import LOGOUT_PATH
 from simulator.ui.session import current_principal
 
@@ -142,6 +142,7 @@ def logout_form_html() -> str:
     label = html.escape(t("auth.logout.button"))
     return (
         f'<form class="kohtaamo-logout" method="post" action="{LOGOUT_PATH}">'
+        f'<input type="hidden" name="lang" value="{html.escape(current_language())}">'
         f'<button type="submit" data-testid="kohtaamo-logout">{label}</button></form>'
         "<style>.kohtaamo-logout button{width:100%;padding:.4rem .75rem;border-radius:.5rem;"
         "border:1px solid rgba(49,51,63,.2);background:transparent;color:inherit;font:inherit;cursor:pointer}"

@@ -7,7 +7,8 @@ logouts), verifies the password through ``simulator.service.auth.login`` (argon2
 throttling kept in the database), and answers ``303 See Other`` to ``/`` with
 ``Set-Cookie: kohtaamo_session=<opaque token>; HttpOnly; SameSite=Lax; Path=/`` (plus
 ``Secure`` behind HTTPS). Failures redirect to ``/?auth=invalid`` or
-``/?auth=throttled&retry=N``: status words only, never a token or a username in a URL.
+``/?auth=throttled&retry=N`` (plus ``&lang=en`` when the form was in English): status
+words only, never a token or a username in a URL.
 This module does not import streamlit, so it is tested without a server.
 """
 
@@ -28,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from simulator.service import auth
 from simulator.service.errors import InvalidCredentials, LoginThrottled
 from simulator.store import Database, database_url
+from simulator.ui.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,15 @@ async def _form(request: Request) -> dict[str, str] | None:
     return {name: values[0] for name, values in fields.items() if values}
 
 
+def _language(form: dict[str, str]) -> dict[str, str]:
+    """The interface language the form was shown in, so the next page keeps speaking it.
+
+    A redirect starts a new Streamlit session, which would otherwise fall back to Finnish.
+    """
+    language = form.get("lang", "")
+    return {"lang": language} if language in LANGUAGES else {}
+
+
 def _redirect(query: dict[str, str] | None = None) -> RedirectResponse:
     url = "/" + (f"?{urlencode(query)}" if query else "")
     response = RedirectResponse(url, status_code=303)
@@ -118,9 +129,9 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
             # argon2id takes ~170 ms: keep it off the event loop that serves every user.
             _principal, token = await run_in_threadpool(auth.login, get_db(), username, password, settings=current)
         except LoginThrottled as exc:
-            return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds)})
+            return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds), **_language(form)})
         except InvalidCredentials:
-            return _redirect({"auth": "invalid"})
+            return _redirect({"auth": "invalid", **_language(form)})
         response = _redirect()
         response.set_cookie(
             COOKIE_NAME,
@@ -139,7 +150,7 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
         token = request.cookies.get(COOKIE_NAME)
         if token:
             await run_in_threadpool(auth.logout, get_db(), token)
-        response = _redirect({"auth": "logged_out"})
+        response = _redirect({"auth": "logged_out", **_language(await _form(request) or {})})
         response.delete_cookie(COOKIE_NAME, path="/", secure=_cookie_secure(request), httponly=True, samesite="lax")
         return response
 

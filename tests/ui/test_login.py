@@ -145,3 +145,24 @@ def test_forced_password_change_lands_on_settings(app: MakeApp, ui_db: Database,
     assert not at.exception
     assert at.title[0].value == i18n.translate("fi", "auth.settings.title")
     assert texts(at, "warning") == [i18n.translate("fi", "auth.settings.must_change")]
+
+
+def test_language_survives_the_login_redirect(app: MakeApp) -> None:
+    """A failed login is a new Streamlit session; ``lang`` from the form keeps English."""
+    at = app()
+    at.query_params["auth"] = "invalid"
+    at.query_params["lang"] = "en"
+    at.run()
+    assert texts(at, "error") == ["Wrong username or password."]
+    assert 'name="lang" value="en"' in (login_form(at) or "")
+
+
+def test_browser_locale_chooses_the_first_language(app: MakeApp) -> None:
+    at = app()
+    at.context["locale"] = "en-GB"
+    at.run()
+    assert "Username" in (login_form(at) or "")
+    at = app()
+    at.context["locale"] = "sv-FI"
+    at.run()
+    assert "Käyttäjätunnus" in (login_form(at) or "")

@@ -128,6 +128,13 @@ def test_repeated_failures_are_throttled_with_a_retry_time(http: Starlette) -> N
     assert response.header("set-cookie") is None  # even the right password waits
 
 
+def test_failure_redirect_keeps_the_form_language_and_nothing_else(http: Starlette) -> None:
+    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", "lang": "en"})
+    assert response.location == ("/", {"auth": ["invalid"], "lang": ["en"]})
+    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", "lang": "<x>"})
+    assert response.location == ("/", {"auth": ["invalid"]})
+
+
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", None, "http://testserver.evil.example"])
 def test_cross_origin_or_originless_login_is_refused(http: Starlette, origin: str | None) -> None:
     response = call(http, "/auth/login", form={"username": "trainee", "password": "trainee"}, origin=origin)

@@ -3,7 +3,8 @@
 The form is HTML rather than Streamlit widgets because only an HTTP response can set the
 HttpOnly cookie (see ``simulator.ui.routes``); its labels are our own translated strings,
 escaped, and it needs no JavaScript. The route reports failures back through
-``?auth=invalid|throttled&retry=N|logged_out``, which this page turns into messages.
+``?auth=invalid|throttled&retry=N|logged_out`` (and ``&lang=``), which this page turns
+into messages in the language the visitor chose.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def login_form_html() -> str:
         f'<label for="kohtaamo-password">{password}</label>'
         '<input id="kohtaamo-password" name="password" type="password" autocomplete="current-password" '
         'required maxlength="1024">'
+        f'<input type="hidden" name="lang" value="{html.escape(i18n.current_language())}">'
         f'<button type="submit" data-testid="kohtaamo-login-submit">{button}</button>'
         "</form>"
         "<style>"
@@ -73,7 +75,20 @@ def _language_changed() -> None:
     i18n.set_language(st.session_state[LANGUAGE_WIDGET_KEY])
 
 
+def _initial_language() -> None:
+    """A new session speaks the language the last form was in, else the browser's, else Finnish."""
+    if i18n.SESSION_KEY in st.session_state:
+        return
+    requested = st.query_params.get("lang")
+    if requested in i18n.LANGUAGES:
+        i18n.set_language(requested)
+        return
+    browser = (st.context.locale or "").lower()
+    i18n.set_language("en" if browser.startswith("en") else i18n.DEFAULT_LANGUAGE)
+
+
 def render() -> None:
+    _initial_language()
     st.title(t("auth.login.title"))
     st.write(t("auth.login.intro"))
     current = i18n.current_language()
