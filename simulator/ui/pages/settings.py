@@ -11,6 +11,7 @@ import streamlit as st
 from simulator.service import auth, users
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
+from simulator.ui.components.privacy import privacy_section
 from simulator.ui.i18n import t
 from simulator.ui.session import get_db, require_principal, session_token
 
@@ -90,3 +91,5 @@ def render() -> None:
     st.text(f"{principal.display_name} · {principal.username}")
     _language_section(principal)
     _password_section(principal)
+    if not principal.must_change_password:
+        privacy_section(principal)
