@@ -27,7 +27,16 @@ from simulator.store import Database
 from simulator.ui import i18n
 from simulator.ui.routes import COOKIE_NAME, shared_database
 
-__all__ = ["COOKIE_NAME", "current_principal", "get_db", "require_principal", "session_token"]
+__all__ = [
+    "COOKIE_NAME",
+    "TESTING_ENV",
+    "TEST_TOKEN_KEY",
+    "current_principal",
+    "get_db",
+    "require_principal",
+    "session_token",
+    "testing_seam_enabled",
+]
 
 TESTING_ENV: Final = "KOHTAAMO_TESTING"
 TEST_TOKEN_KEY: Final = "_kohtaamo_test_token"

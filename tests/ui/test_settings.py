@@ -42,7 +42,8 @@ def _change(at: AppTest, current: str, new: str, confirm: str | None = None) -> 
     at.text_input(key=settings.CURRENT_PASSWORD_KEY).input(current)
     at.text_input(key=settings.NEW_PASSWORD_KEY).input(new)
     at.text_input(key=settings.CONFIRM_PASSWORD_KEY).input(new if confirm is None else confirm)
-    return at.button[0].click().run()
+    submit = i18n.translate("fi", "auth.settings.change_password")
+    return next(button for button in at.button if button.label == submit).click().run()
 
 
 def test_every_input_has_a_label(settings_app: Callable[[str], AppTest]) -> None:
@@ -50,7 +51,9 @@ def test_every_input_has_a_label(settings_app: Callable[[str], AppTest]) -> None
     assert not at.exception
     assert at.title[0].value == "Asetukset"
     assert all(widget.label for widget in [*at.text_input, *at.radio])
-    assert all(widget.proto.type == widget.proto.PASSWORD for widget in at.text_input)
+    for key in (settings.CURRENT_PASSWORD_KEY, settings.NEW_PASSWORD_KEY, settings.CONFIRM_PASSWORD_KEY):
+        widget = at.text_input(key=key)
+        assert widget.proto.type == widget.proto.PASSWORD
 
 
 def test_language_switch_is_stored_on_the_account(settings_app: Callable[[str], AppTest], ui_db: Database) -> None:
