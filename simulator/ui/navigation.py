@@ -118,6 +118,14 @@ def build_pages(principal: Principal | None) -> dict[str, list[st.Page]]:
         )
         sections.setdefault(t(spec.section_key), []).append(page)
         by_name[spec.name] = page
+    if len(specs) == 1:
+        # Anonymous (or forced to change the password): every other address shows this one
+        # page instead of Streamlit's "page not found", e.g. a bookmarked practice link.
+        only = specs[0]
+        for other in [*PAGES, LOGIN_PAGE]:
+            if other.name not in by_name:
+                sections[t(only.section_key)].append(st.Page(_runner(only), title=t(only.title_key), url_path=other.name))
+                by_name[other.name] = sections[t(only.section_key)][-1]
     st.session_state[PAGES_KEY] = by_name
     return sections
 
@@ -163,7 +171,8 @@ def main() -> None:
     """The entry point ``streamlit_app.py`` calls on every run."""
     st.set_page_config(page_title="Kohtaamo", page_icon=":material/handshake:", layout="centered")
     principal = current_principal()
-    navigation = st.navigation(build_pages(principal))
+    single = len(specs_for(principal)) == 1
+    navigation = st.navigation(build_pages(principal), position="hidden" if single else "sidebar")
     if principal is not None:
         account_box(principal)
     navigation.run()

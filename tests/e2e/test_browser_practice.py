@@ -151,8 +151,10 @@ def _practise(server: str, page: object) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    page.goto(server)
+    page.goto(f"{server}/practice")  # a bookmarked deep link shows the login form, not "page not found"
     _idle(page)
+    expect(page.locator("#kohtaamo-username")).to_be_visible()
+    expect(page.locator("[role=dialog]")).to_have_count(0)
 
     # A wrong password comes back as a message, without a cookie.
     page.fill("#kohtaamo-username", "trainee")

@@ -166,3 +166,9 @@ def test_browser_locale_chooses_the_first_language(app: MakeApp) -> None:
     at.context["locale"] = "sv-FI"
     at.run()
     assert "Käyttäjätunnus" in (login_form(at) or "")
+
+
+def test_anonymous_deep_links_show_the_login_page(app: MakeApp) -> None:
+    at = app().run()
+    assert {"login", "picker", "practice", "debrief", "settings"} <= set(at.session_state[navigation.PAGES_KEY])
+    assert login_form(at) is not None  # the browser test opens /practice to see it rendered
