@@ -51,6 +51,20 @@ def highlighted_markdown(text: str, findings: Iterable[FindingView]) -> str:
             colour = "green" if mark == POSITIVE else "orange"
             # Line breaks inside a directive would end it: highlight line by line.
             parts = chunk.split("\n")
-            out.append("  \n".join(f":{colour}-background[{escape(p)}]" if p.strip() else escape(p) for p in parts))
+            out.append("  \n".join(_directive(colour, part) for part in parts))
         i = j
     return "".join(out)
+
+
+def _directive(colour: str, part: str) -> str:
+    """Highlight ``part``, keeping its edge whitespace outside the directive.
+
+    Markdown trims whitespace at the edges of a directive's content, which would glue the
+    highlighted words to their neighbours ("Anna,työllisyys").
+    """
+    core = part.strip()
+    if not core:
+        return escape(part)
+    lead = part[: len(part) - len(part.lstrip())]
+    trail = part[len(part.rstrip()) :]
+    return f"{escape(lead)}:{colour}-background[{escape(core)}]{escape(trail)}"
