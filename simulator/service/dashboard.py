@@ -1,18 +1,17 @@
 """Comparing a cohort: the mentor's dashboard, the trainee's anonymised view, shared
 attempts and CSV exports.
 
-Everything is computed from finished attempts with aggregated queries: scores come from
-scalar columns and the stored (corrected) report's stage scores, principle counts from a
-``GROUP BY`` over the findings inside the turn rows (``json_each`` on SQLite,
-``json_array_elements`` on PostgreSQL) adjusted by the mentors' corrections, never by
-loading and walking whole states in Python.
+Everything is computed with aggregated queries (``GROUP BY`` trainee, day, principle) over
+the per-attempt summaries (``attempt_summaries``, ``attempt_principle_counts``), which are
+written when an attempt ends and rewritten whenever a mentor's correction recomputes its
+report; the dashboards never read turn rows (each carries a large engine state) or reports.
 
 The measures:
 - overall and stage scores (0-100): a trainee's value is the mean over their finished
   attempts; the distribution is those per-trainee means;
 - a reply principle: how many times per finished attempt it was found (kept, for a
   positive principle; broken, for a negative one), engine findings minus dismissals plus
-  additions;
+  additions (as the summary stores them);
 - a session principle: the share of finished attempts that met it (0-1).
 
 Privacy: the trainee's cohort view carries values only, never another trainee's name or
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from simulator.content.common import STAGES
@@ -52,6 +51,8 @@ from simulator.service.errors import Conflict, Forbidden
 from simulator.service.views import Localised, TurnView
 from simulator.store import Database
 from simulator.store.models import Attempt, CohortMember, User, utcnow
+from simulator.store.models import AttemptPrincipleCount as PrincipleCount
+from simulator.store.models import AttemptSummaryRow as Summary
 
 log = logging.getLogger(__name__)
 
@@ -159,74 +160,87 @@ class SharedAttemptView:
 
 @dataclass
 class _Aggregate:
-    rows: list[tuple[int, int, str, float | None, datetime | None, int, dict[str, float | None]]]
+    """The cohort's finished attempts, aggregated per trainee by the database."""
+
+    means: dict[str, dict[int, float]]  # "overall" or a stage -> user id -> mean over their attempts
     per_user_attempts: dict[int, int]
-    principle_counts: dict[tuple[int, str], float]
+    latest: dict[int, datetime]
+    principle_counts: dict[tuple[int, str], tuple[int, int]]  # (user, principle) -> (kept, broken)
+    progress: tuple[ProgressPoint, ...]
+    finished: int
 
 
-_FINDINGS_SQL = {
-    "sqlite": """
-        SELECT a.user_id, json_extract(j.value, '$.principle') AS principle, COUNT(*) AS n
-        FROM attempts a JOIN turns t ON t.attempt_id = a.id, json_each(t.findings) j
-        WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
-        GROUP BY a.user_id, principle
-        UNION ALL
-        SELECT a.user_id, json_extract(j.value, '$.principle') AS principle, COUNT(*) AS n
-        FROM attempts a, json_each(a.report, '$.session_findings') j
-        WHERE a.status = 'finished' AND a.report IS NOT NULL AND json_extract(j.value, '$.polarity') = 'positive'
-          AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
-        GROUP BY a.user_id, principle
-    """,
-    "postgresql": """
-        SELECT a.user_id, j.value ->> 'principle' AS principle, COUNT(*) AS n
-        FROM attempts a JOIN turns t ON t.attempt_id = a.id
-        CROSS JOIN LATERAL json_array_elements(t.findings) AS j(value)
-        WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
-        GROUP BY a.user_id, principle
-        UNION ALL
-        SELECT a.user_id, j.value ->> 'principle' AS principle, COUNT(*) AS n
-        FROM attempts a
-        CROSS JOIN LATERAL json_array_elements(a.report -> 'session_findings') AS j(value)
-        WHERE a.status = 'finished' AND a.report IS NOT NULL AND j.value ->> 'polarity' = 'positive'
-          AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
-        GROUP BY a.user_id, principle
-    """,
-}
-
-_CORRECTIONS_SQL = """
-    SELECT a.user_id, c.principle_id, c.action, COUNT(*) AS n
-    FROM corrections c JOIN turns t ON t.id = c.turn_id JOIN attempts a ON a.id = t.attempt_id
-    WHERE a.status = 'finished' AND a.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = :cohort)
-    GROUP BY a.user_id, c.principle_id, c.action
-"""
+def _members(cohort_id: int) -> Any:
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
 
 
-def _aggregate(session: Session, cohort_id: int, *, principles: bool = True) -> _Aggregate:
-    """Per-attempt scalar rows, and (unless ``principles`` is False) per-user principle counts."""
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
-    stage_cols = [Attempt.report[("stages", stage)].as_float() for stage in STAGES]
-    query = (
-        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at,
-               Attempt.hints_used, *stage_cols)
-        .where(Attempt.status == "finished", Attempt.user_id.in_(members))
-        .order_by(Attempt.finished_at, Attempt.id)
+def _day(session: Session) -> Any:
+    """The UTC calendar day of ``finished_at`` (SQLite stores naive UTC text; PostgreSQL timestamptz)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", Summary.finished_at))
+    return func.date(Summary.finished_at)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _aggregate(session: Session, cohort_id: int) -> _Aggregate:
+    """Three GROUP BY queries over the per-attempt summaries (never turns or reports)."""
+    members = _members(cohort_id)
+    stage_cols = [getattr(Summary, stage) for stage in STAGES]
+    means: dict[str, dict[int, float]] = defaultdict(dict)
+    per_user: dict[int, int] = {}
+    latest: dict[int, datetime] = {}
+    for r in session.execute(
+        select(Summary.user_id, func.count(), func.max(Summary.finished_at), func.avg(Summary.overall),
+               *(func.avg(col) for col in stage_cols))
+        .where(Summary.user_id.in_(members))
+        .group_by(Summary.user_id)
+    ):
+        user_id = r[0]
+        per_user[user_id] = int(r[1])
+        if r[2] is not None:
+            latest[user_id] = r[2]
+        for key, value in zip(("overall", *STAGES), r[3:], strict=True):
+            if value is not None:
+                means[key][user_id] = round(float(value), 1)
+    day = _day(session)
+    progress = tuple(
+        ProgressPoint(_as_date(r[0]), round(float(r[1]), 1), int(r[2]))
+        for r in session.execute(
+            select(day, func.avg(Summary.overall), func.count(Summary.overall))
+            .where(Summary.user_id.in_(members), Summary.finished_at.is_not(None), Summary.overall.is_not(None))
+            .group_by(day).order_by(day)
+        )
+        if r[0] is not None
     )
-    rows = []
-    per_user: dict[int, int] = defaultdict(int)
-    for r in session.execute(query):
-        stages = {stage: (None if v is None else float(v)) for stage, v in zip(STAGES, r[6:], strict=True)}
-        rows.append((r[0], r[1], r[2], r[3], r[4], r[5], stages))
-        per_user[r[1]] += 1
-    counts: dict[tuple[int, str], float] = defaultdict(float)
-    if not principles:  # the CSV needs scores only; the findings scan is the costly part
-        return _Aggregate(rows=rows, per_user_attempts=dict(per_user), principle_counts={})
-    dialect = session.get_bind().dialect.name
-    for user_id, principle, n in session.execute(text(_FINDINGS_SQL[dialect]), {"cohort": cohort_id}):
-        if principle:
-            counts[(user_id, principle)] += n
-    for user_id, principle, action, n in session.execute(text(_CORRECTIONS_SQL), {"cohort": cohort_id}):
-        counts[(user_id, principle)] += n if action == "add" else -n
-    return _Aggregate(rows=rows, per_user_attempts=dict(per_user), principle_counts=dict(counts))
+    counts = {
+        (r[0], r[1]): (int(r[2] or 0), int(r[3] or 0))
+        for r in session.execute(
+            select(Summary.user_id, PrincipleCount.principle_id, func.sum(PrincipleCount.kept),
+                   func.sum(PrincipleCount.broken))
+            .join(Summary, Summary.attempt_id == PrincipleCount.attempt_id)
+            .where(Summary.user_id.in_(members))
+            .group_by(Summary.user_id, PrincipleCount.principle_id)
+        )
+    }
+    return _Aggregate(means=dict(means), per_user_attempts=per_user, latest=latest, principle_counts=counts,
+                      progress=progress, finished=sum(per_user.values()))
+
+
+def _attempt_rows(
+    session: Session, cohort_id: int
+) -> list[tuple[int, int, str, float | None, datetime | None, int, dict[str, float | None]]]:
+    """One scalar row per finished attempt of the cohort's trainees (the CSV), from the summaries."""
+    stage_cols = [getattr(Summary, stage) for stage in STAGES]
+    query = (
+        select(Summary.attempt_id, Summary.user_id, Summary.scenario_id, Summary.overall, Summary.finished_at,
+               Summary.hints_used, *stage_cols)
+        .where(Summary.user_id.in_(_members(cohort_id)))
+        .order_by(Summary.finished_at, Summary.attempt_id)
+    )
+    return [(r[0], r[1], r[2], r[3], r[4], r[5], dict(zip(STAGES, r[6:], strict=True))) for r in session.execute(query)]
 
 
 def _mean(values: list[float]) -> float | None:
@@ -263,20 +277,17 @@ def _stage_names() -> dict[str, Localised]:
 
 
 def _per_user_metrics(agg: _Aggregate) -> dict[str, dict[int, float]]:
-    """measure key -> user id -> the user's value (only users with finished attempts)."""
-    sums: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for _id, user_id, _scenario, overall, _finished, _hints, stages in agg.rows:
-        if overall is not None:
-            sums["overall"][user_id].append(float(overall))
-        for stage, value in stages.items():
-            if value is not None:
-                sums[stage][user_id].append(value)
-    out: dict[str, dict[int, float]] = {key: {u: round(statistics.fmean(v), 1) for u, v in users.items()}
-                                        for key, users in sums.items()}
-    names, _, order = _principles()
+    """measure key -> user id -> the user's value (only users with finished attempts).
+
+    A principle's value is what its polarity asks about: how often it was kept (positive) or
+    broken (negative) per finished attempt.
+    """
+    out: dict[str, dict[int, float]] = {key: dict(users) for key, users in agg.means.items()}
+    _, polarity, order = _principles()
     for principle in order:
+        side = 0 if polarity[principle] == "positive" else 1
         out[principle] = {
-            user_id: round(max(0.0, agg.principle_counts.get((user_id, principle), 0.0)) / n, 2)
+            user_id: round(max(0, agg.principle_counts.get((user_id, principle), (0, 0))[side]) / n, 2)
             for user_id, n in agg.per_user_attempts.items()
         }
     return out
@@ -294,14 +305,6 @@ def _metrics(per_user: dict[str, dict[int, float]]) -> tuple[Metric, tuple[Metri
     stages = tuple(metric(s, "stage", stage_names.get(s, {"fi": s, "en": s}), "positive") for s in STAGES)
     principles = tuple(metric(p, "principle", names[p], polarity[p]) for p in order)
     return overall, stages, principles
-
-
-def _progress(agg: _Aggregate) -> tuple[ProgressPoint, ...]:
-    by_day: dict[date, list[float]] = defaultdict(list)
-    for _id, _user, _scenario, overall, finished, _hints, _stages in agg.rows:
-        if finished is not None and overall is not None:
-            by_day[finished.date()].append(float(overall))
-    return tuple(ProgressPoint(day, round(statistics.fmean(v), 1), len(v)) for day, v in sorted(by_day.items()))
 
 
 # --- use cases ------------------------------------------------------------------------------
@@ -330,19 +333,16 @@ def cohort_dashboard(
         for m in principles
         for u in sorted(per_user.get(m.key, {}), key=lambda u: (names.get(u, ""), u))
     )
-    latest: dict[int, datetime] = {}
-    for _id, user_id, _s, _o, finished, _h, _st in agg.rows:
-        if finished is not None:
-            latest[user_id] = max(latest.get(user_id, finished), finished)
+    latest = agg.latest
     trainees = tuple(
         TraineeRow(user_id=u, trainee_name=n, attempts=agg.per_user_attempts.get(u, 0),
                    mean_overall=per_user.get("overall", {}).get(u), latest_finished=latest.get(u))
         for u, n in people
     )
     return CohortDashboard(
-        cohort_id=cohort_id, cohort_name=name, members=len(people), finished_attempts=len(agg.rows),
+        cohort_id=cohort_id, cohort_name=name, members=len(people), finished_attempts=agg.finished,
         overall=overall, stages=stages, principles=principles, heatmap=heat, trainees=trainees,
-        assignments=tuple(assignments), progress=_progress(agg),
+        assignments=tuple(assignments), progress=agg.progress,
     )
 
 
@@ -470,7 +470,7 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
             .join(CohortMember, CohortMember.user_id == User.id)
             .where(CohortMember.cohort_id == cohort.id)
         )}
-        agg = _aggregate(session, cohort.id, principles=False)
+        rows = _attempt_rows(session, cohort.id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     score_columns = ["overall", *STAGES, "hints_used"]
@@ -483,7 +483,7 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
     else:
         writer.writerow(["user_id", "username", "display_name", "attempt_id", "scenario_id", "finished_at",
                          *score_columns])
-    rows = sorted(agg.rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))  # type: ignore[index]
+    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))  # type: ignore[index]
     for attempt_id, user_id, scenario_id, overall, finished, hints, stages in rows:
         scores = [None if overall is None else round(overall), *(stages[s] if stages[s] is None else round(stages[s])
                                                                  for s in STAGES), hints]

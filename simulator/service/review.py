@@ -37,6 +37,7 @@ from simulator.service.cohorts import member_ids, require_cohort_mentor, require
 from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
+from simulator.store import attempts as attempt_repo
 from simulator.store import review as review_repo
 from simulator.store.models import Attempt, CohortMember, CohortMentor, Correction, Turn, TurnComment, User
 
@@ -176,14 +177,19 @@ def _corrections_with_index(session: Session, attempt_id: int) -> list[Correctio
 
 
 def recompute(session: Session, attempt: Attempt) -> SessionReport:
-    """Recompute and store the finished attempt's report with its corrections applied."""
+    """Recompute and store the finished attempt's report (and its dashboard summary) with its
+    corrections applied."""
     scenario, rubric = practice._scenario(attempt.scenario_id)
     state = SessionState.model_validate(attempt.state)
     corrections = _corrections_with_index(session, attempt.id)
-    report = build_report(rubric, scenario, state, findings_per_turn=corrected_findings(rubric, state, corrections))
+    findings = corrected_findings(rubric, state, corrections)
+    report = build_report(rubric, scenario, state, findings_per_turn=findings)
     attempt.report = report.model_dump(mode="json")
     attempt.overall_score = float(report.overall)
     session.flush()
+    # The dashboards read the summary, so it changes in the same transaction as the report.
+    attempt_repo.write_summary(session, attempt,
+                               findings_per_turn=[[f.model_dump(mode="json") for f in turn] for turn in findings])
     return report
 
 

@@ -7,13 +7,17 @@ never mutated in place (SQLAlchemy does not see in-place changes to a dict).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from simulator.store.models import Attempt, Turn, utcnow
+from simulator.store.models import Attempt, AttemptPrincipleCount, AttemptSummaryRow, Turn, utcnow
+
+SUMMARY_STAGES = ("empathy", "guidance", "advisory", "farewell")  # the stage columns of attempt_summaries
 
 
 def create_attempt(
@@ -131,6 +135,63 @@ def finish_attempt(
     attempt.finished_at = now
     attempt.updated_at = now
     session.flush()
+    write_summary(session, attempt)
+
+
+def principle_tally(
+    report: dict[str, Any] | None, findings_per_turn: Iterable[Iterable[Any]]
+) -> dict[str, tuple[int, int]]:
+    """principle -> (kept, broken): positive and negative findings of the replies plus the
+    report's session findings. Tolerates odd stored shapes (old or hand-written rows)."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    session_findings = (report or {}).get("session_findings") if isinstance(report, dict) else None
+    every = [f for turn in findings_per_turn for f in (turn or [])]
+    every += session_findings if isinstance(session_findings, list) else []
+    for finding in every:
+        if isinstance(finding, dict) and finding.get("principle"):
+            tally[str(finding["principle"])][0 if finding.get("polarity") == "positive" else 1] += 1
+    return {principle: (kept, broken) for principle, (kept, broken) in tally.items()}
+
+
+def write_summary(
+    session: Session, attempt: Attempt, *, findings_per_turn: Iterable[Iterable[Any]] | None = None
+) -> AttemptSummaryRow:
+    """(Re)write the finished attempt's summary row and principle counts.
+
+    ``findings_per_turn`` (JSON-ready dicts) are the reply findings that count; by default
+    the engine's, from the attempt's state. A mentor correction passes the corrected ones.
+    """
+    if findings_per_turn is None:
+        turns = (attempt.state or {}).get("turns") if isinstance(attempt.state, dict) else None
+        findings_per_turn = [t.get("findings") or [] for t in turns or [] if isinstance(t, dict)]
+    report = attempt.report if isinstance(attempt.report, dict) else {}
+    stages = report.get("stages") if isinstance(report.get("stages"), dict) else {}
+    values: dict[str, Any] = {
+        "user_id": attempt.user_id,
+        "scenario_id": attempt.scenario_id,
+        "finished_at": attempt.finished_at,
+        "overall": attempt.overall_score,
+        "hints_used": attempt.hints_used,
+        **{stage: _score(stages.get(stage)) for stage in SUMMARY_STAGES},
+    }
+    row = session.get(AttemptSummaryRow, attempt.id)
+    if row is None:
+        row = AttemptSummaryRow(attempt_id=attempt.id, **values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.execute(delete(AttemptPrincipleCount).where(AttemptPrincipleCount.attempt_id == attempt.id))
+    session.add_all(
+        AttemptPrincipleCount(attempt_id=attempt.id, principle_id=principle, kept=kept, broken=broken)
+        for principle, (kept, broken) in principle_tally(report, findings_per_turn).items()
+    )
+    session.flush()
+    return row
+
+
+def _score(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def set_shared(session: Session, attempt: Attempt, shared: bool) -> None:

@@ -240,3 +240,40 @@ class Correction(Base):
     finding_key: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- revision 0003: per-attempt summaries for dashboards ----------------------------------
+
+
+class AttemptSummaryRow(Base):
+    """The scores of one finished attempt, small enough for a cohort dashboard to aggregate.
+
+    Written when the attempt ends and rewritten whenever a mentor correction recomputes its
+    report, so dashboards never read turn rows (each carries a large engine state) or reports.
+    Stage columns are named after ``simulator.content.common.STAGES``.
+    """
+
+    __tablename__ = "attempt_summaries"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(100))
+    finished_at: Mapped[datetime | None]
+    overall: Mapped[float | None]
+    empathy: Mapped[float | None]
+    guidance: Mapped[float | None]
+    advisory: Mapped[float | None]
+    farewell: Mapped[float | None]
+    hints_used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AttemptPrincipleCount(Base):
+    """How often one finished attempt kept (positive findings) and broke (negative findings) a
+    principle: reply findings with mentor corrections applied, plus the session findings."""
+
+    __tablename__ = "attempt_principle_counts"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    principle_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kept: Mapped[int] = mapped_column(Integer, default=0)
+    broken: Mapped[int] = mapped_column(Integer, default=0)

@@ -48,6 +48,32 @@ def test_corrections_move_the_dashboard(world: World) -> None:
     assert calm.mean > ({m.key: m for m in before.principles}["all.calm_pace"].mean or 0)
 
 
+def test_the_summary_follows_every_correction_and_the_report(world: World) -> None:
+    """The dashboards read only the per-attempt summary: it is rewritten with each correction
+    (and its withdrawal) and always agrees with the attempt's stored, corrected report."""
+    from simulator.store.models import Attempt, AttemptPrincipleCount, AttemptSummaryRow
+
+    def stored() -> tuple[tuple[float | None, ...], dict[str, tuple[int, int]]]:
+        with world.db.read() as session:
+            attempt = session.get(Attempt, world.private)
+            row = session.get(AttemptSummaryRow, world.private)
+            assert attempt is not None and row is not None and attempt.report is not None
+            assert row.overall == attempt.overall_score
+            assert [row.empathy, row.guidance, row.advisory, row.farewell] == [
+                attempt.report["stages"][s] for s in ("empathy", "guidance", "advisory", "farewell")]
+            counts = {c.principle_id: (c.kept, c.broken) for c in session.query(AttemptPrincipleCount)
+                      .filter(AttemptPrincipleCount.attempt_id == world.private)}
+            return (row.overall,), counts
+
+    _, before = stored()
+    review.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
+    _, added = stored()
+    assert added["all.calm_pace"][0] == before.get("all.calm_pace", (0, 0))[0] + 1
+    correction = review.open_attempt(world.db, world["mentor"], world.private).turns[1].corrections[-1].id
+    review.withdraw_correction(world.db, world["mentor"], correction)
+    assert stored()[1] == before
+
+
 def test_trainee_view_is_anonymous(world: World) -> None:
     view = dashboard.my_cohort_view(world.db, world["self"], world.cohort_a)
     overall = view.positions[0]

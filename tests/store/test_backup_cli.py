@@ -30,9 +30,10 @@ def test_db_upgrade_and_current(sqlite_url: str, capsys: pytest.CaptureFixture[s
     assert main(["db", "current"]) == 1
     assert "simulator db upgrade" in capsys.readouterr().err
     assert main(["db", "upgrade"]) == 0
-    assert "-> 0002" in capsys.readouterr().out
+    head = migrate.head_revision()  # the newest revision, whichever it is
+    assert f"-> {head}" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
-    assert "already at revision 0002" in capsys.readouterr().out
+    assert f"already at revision {head}" in capsys.readouterr().out
     assert main(["db", "current"]) == 0
     assert "up to date" in capsys.readouterr().out
 

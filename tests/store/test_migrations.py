@@ -19,7 +19,7 @@ ALL_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_v
 def test_upgrade_to_head_creates_every_table(empty_db_url: str) -> None:
     assert migrate.current_revision(empty_db_url) is None
     migrate.upgrade(empty_db_url)
-    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0002"
+    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0003"
     engine = make_engine(empty_db_url)
     try:
         assert set(inspect(engine).get_table_names()) == ALL_TABLES
@@ -100,6 +100,100 @@ def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> N
         db.dispose()
 
 
+def _finding(principle: str, polarity: str, start: int | None) -> dict[str, object]:
+    spans = [] if start is None else [{"start": start, "end": start + 4, "text": "sana"}]
+    return {"principle": principle, "stage": "empathy", "polarity": polarity, "weight": 1.0, "spans": spans,
+            "message": {}, "source": "engine"}
+
+
+def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: str) -> None:
+    """Data written at 0002 (a finished, corrected attempt; an active one) survives 0003, and the
+    finished attempt's summary is computed from its stored report, turn findings and corrections."""
+    migrate.upgrade(empty_db_url, "0002")
+    now = datetime(2025, 4, 2, 23, 30, tzinfo=UTC)
+    t = Base.metadata.tables
+    old_tables = ("users", "attempts", "turns", "cohorts", "cohort_members", "corrections")
+    engine = make_engine(empty_db_url)
+    report = {
+        "overall": 61, "stages": {"empathy": 70, "guidance": 55, "advisory": None, "farewell": 40},
+        "session_findings": [_finding("session.stage_order", "positive", None),
+                             _finding("session.talk_ratio", "negative", None)],
+    }
+    with engine.begin() as connection:
+        connection.execute(t["users"].insert(), [
+            {"id": 1, "username": "maija", "display_name": "Maija", "password_hash": "$argon2id$x", "role": "trainee",
+             "locale": "fi", "must_change_password": False, "created_at": now},
+            {"id": 2, "username": "mentor", "display_name": "Mentori", "password_hash": "$argon2id$y",
+             "role": "mentor", "locale": "fi", "must_change_password": False, "created_at": now},
+        ])
+        common = {"user_id": 1, "scenario_id": "fi-kiintiopakolainen", "language": "fi", "seed": 1, "state": {},
+                  "shared_with_cohort": False, "started_at": now, "updated_at": now}
+        connection.execute(t["attempts"].insert(), [
+            {**common, "id": 10, "status": "finished", "hints_used": 2, "overall_score": 61.0, "report": report,
+             "finished_at": now},
+            {**common, "id": 11, "status": "active", "hints_used": 0, "overall_score": None, "report": None,
+             "finished_at": None},
+        ])
+        turn = {"reply": "Hei", "client_line": "Moi", "inner_thought": None, "signals": [], "stage": "empathy",
+                "trust": 0.0, "state": {"big": "x" * 100}, "created_at": now}
+        connection.execute(t["turns"].insert(), [
+            {**turn, "id": 100, "attempt_id": 10, "index": 0,
+             "findings": [_finding("empathy.welcome", "positive", 0), _finding("empathy.no_computer", "negative", 5)]},
+            {**turn, "id": 101, "attempt_id": 10, "index": 1,
+             "findings": [_finding("empathy.welcome", "positive", 2)]},
+            {**turn, "id": 102, "attempt_id": 11, "index": 0, "findings": [_finding("empathy.welcome", "positive", 0)]},
+        ])
+        connection.execute(t["corrections"].insert(), [
+            {"id": 1, "turn_id": 100, "author_id": 2, "action": "dismiss", "principle_id": "empathy.no_computer",
+             "finding_key": "empathy.no_computer@5", "note": "", "created_at": now},
+            {"id": 2, "turn_id": 101, "author_id": 2, "action": "add", "principle_id": "empathy.introduce_self",
+             "finding_key": "empathy.introduce_self@-1", "note": "", "created_at": now},
+        ])
+        before = {name: connection.execute(t[name].select().order_by(*t[name].primary_key.columns)).all()
+                  for name in old_tables}
+    engine.dispose()
+
+    migrate.upgrade(empty_db_url)
+
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.connect() as connection:
+            after = {name: connection.execute(t[name].select().order_by(*t[name].primary_key.columns)).all()
+                     for name in old_tables}
+            assert after == before
+            summaries = connection.execute(t["attempt_summaries"].select()).mappings().all()
+            assert [dict(s) for s in summaries] == [{
+                "attempt_id": 10, "user_id": 1, "scenario_id": "fi-kiintiopakolainen", "finished_at": now,
+                "overall": 61.0, "empathy": 70.0, "guidance": 55.0, "advisory": None, "farewell": 40.0,
+                "hints_used": 2,
+            }]
+            counts = {(r.principle_id): (r.kept, r.broken) for r in connection.execute(
+                t["attempt_principle_counts"].select().where(t["attempt_principle_counts"].c.attempt_id == 10))}
+            assert counts == {
+                "empathy.welcome": (2, 0),          # two engine findings
+                "empathy.introduce_self": (1, 0),   # the mentor's addition (polarity from the content)
+                "session.stage_order": (1, 0),
+                "session.talk_ratio": (0, 1),
+            }  # empathy.no_computer was dismissed; the active attempt has no summary
+    finally:
+        engine.dispose()
+    # The backfilled rows are what the app itself would have written for the same data.
+    db = Database(empty_db_url)
+    try:
+        from simulator.store import attempts as attempt_repo
+        from simulator.store.models import Attempt, AttemptSummaryRow
+
+        with db.transaction() as session:
+            attempt = session.get(Attempt, 11)
+            assert attempt is not None and session.get(AttemptSummaryRow, 11) is None
+            attempt_repo.finish_attempt(session, attempt, overall_score=50.0, report={"stages": {"empathy": 50}})
+        with db.read() as session:
+            row = session.get(AttemptSummaryRow, 11)
+            assert row is not None and (row.overall, row.empathy, row.guidance) == (50.0, 50.0, None)
+    finally:
+        db.dispose()
+
+
 def test_downgrade_and_upgrade_again(empty_db_url: str) -> None:
     migrate.upgrade(empty_db_url)
     migrate.downgrade(empty_db_url, "0001")
@@ -112,7 +206,8 @@ def test_migration_scripts_ship_inside_the_package() -> None:
     versions = migrate.MIGRATIONS_DIR / "versions"
     assert (migrate.MIGRATIONS_DIR / "env.py").is_file()
     assert (migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
-    assert sorted(p.name for p in versions.glob("0*.py")) == ["0001_initial.py", "0002_cohorts_review.py"]
+    assert sorted(p.name for p in versions.glob("0*.py")) == ["0001_initial.py", "0002_cohorts_review.py",
+                                                                 "0003_attempt_summaries.py"]
 
 
 @pytest.mark.parametrize("url", ["postgresql://u:p@h/db", "postgres://u@h/db"])
