@@ -133,8 +133,8 @@ def _idle(page: object) -> None:
 
 
 def _as_typed(text: str) -> re.Pattern[str]:
-    """The reply as shown, whatever whitespace the highlighted runs keep between them."""
-    return re.compile(r"\s*".join(re.escape(char) for char in text if not char.isspace()))
+    """The reply as typed; HTML may collapse a run of whitespace, but never drop it."""
+    return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
 
 def test_log_in_practise_three_turns_reload_and_debrief(server: str, page: object, tmp_path: Path) -> None:
