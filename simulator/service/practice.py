@@ -6,7 +6,9 @@ state commit together or not at all. The attempt therefore lives in the database
 every turn; a browser refresh, a lost connection or a server restart resume it exactly.
 
 Authorization is decided here (see :mod:`simulator.service.access`): only the owner acts
-on an attempt; the owner and admins may read it (mentors are added there later).
+on an attempt; the owner, admins, the owner's mentors and (for a shared attempt) the owner's
+cohort may read it. Every function refuses an anonymous caller (``principal`` None) with
+``Forbidden`` reason ``signed_out``, like the other services, before touching the database.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from simulator.rubric.report import SessionReport
 from simulator.rubric.text_measures import word_count
 from simulator.service.access import can_read_attempt, require_act, require_read
 from simulator.service.auth import Principal
+from simulator.service.cohorts import require_signed_in
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
 from simulator.service.views import (
     AttemptSummary,
@@ -61,8 +64,10 @@ __all__ = [
     "end_attempt",
     "get_attempt",
     "hint",
+    "latest_active_attempt",
     "list_scenarios",
     "my_attempts",
+    "progress",
     "reply",
     "start_attempt",
 ]
@@ -149,13 +154,14 @@ def check_reply_text(text: str) -> str:
 
 
 def list_scenarios(
-    principal: Principal, language: str | None = None, *, db: Database | None = None
+    principal: Principal | None, language: str | None = None, *, db: Database | None = None
 ) -> list[ScenarioCard]:
     """Scenario cards: assigned ones first, then by language, difficulty and title.
 
     With ``db`` the cards also carry the principal's own active attempt (to resume) and
     best score; without it they are content only.
     """
+    principal = require_signed_in(principal)
     library = _library()
     assigned: dict[str, Any] = {}
     active: dict[str, int] = {}
@@ -222,8 +228,9 @@ def _assignments(session: Session, user_id: int) -> Iterable[Any]:
 # --- attempts -----------------------------------------------------------------------------
 
 
-def start_attempt(db: Database, principal: Principal, scenario_id: str, seed: int | None = None) -> AttemptView:
+def start_attempt(db: Database, principal: Principal | None, scenario_id: str, seed: int | None = None) -> AttemptView:
     """A new attempt at ``scenario_id``: the client has just said the opening line."""
+    principal = require_signed_in(principal)
     scenario, rubric = _scenario(scenario_id)
     if seed is None:
         seed = secrets.randbelow(2**31)
@@ -242,8 +249,9 @@ def start_attempt(db: Database, principal: Principal, scenario_id: str, seed: in
     return view
 
 
-def get_attempt(db: Database, principal: Principal, attempt_id: int) -> AttemptView:
+def get_attempt(db: Database, principal: Principal | None, attempt_id: int) -> AttemptView:
     """An attempt the principal may read (their own; admins any)."""
+    principal = require_signed_in(principal)
     with db.read() as session:
         attempt = _load(session, attempt_id)
         require_read(principal, attempt, session=session)
@@ -251,8 +259,9 @@ def get_attempt(db: Database, principal: Principal, attempt_id: int) -> AttemptV
         return _attempt_view(attempt, scenario, rubric, _state(attempt))
 
 
-def active_attempt(db: Database, principal: Principal, scenario_id: str) -> AttemptView | None:
+def active_attempt(db: Database, principal: Principal | None, scenario_id: str) -> AttemptView | None:
     """The principal's newest unfinished attempt at this scenario, to resume, or None."""
+    principal = require_signed_in(principal)
     with db.read() as session:
         attempt = attempt_repo.active_attempt(session, principal.user_id, scenario_id)
         if attempt is None:
@@ -261,9 +270,10 @@ def active_attempt(db: Database, principal: Principal, scenario_id: str) -> Atte
         return _attempt_view(attempt, scenario, rubric, _state(attempt))
 
 
-def latest_active_attempt(db: Database, principal: Principal) -> AttemptView | None:
+def latest_active_attempt(db: Database, principal: Principal | None) -> AttemptView | None:
     """The principal's most recently touched unfinished attempt of any scenario (the practice
     page opens it when no attempt is chosen, so a refresh lands back in the conversation)."""
+    principal = require_signed_in(principal)
     with db.read() as session:
         attempts = attempt_repo.list_attempts(session, principal.user_id, status="active")
         attempts = [a for a in attempts if a.scenario_id in _library().scenarios]
@@ -275,7 +285,7 @@ def latest_active_attempt(db: Database, principal: Principal) -> AttemptView | N
 
 
 def reply(
-    db: Database, principal: Principal, attempt_id: int, text: str, *, expected_index: int | None = None
+    db: Database, principal: Principal | None, attempt_id: int, text: str, *, expected_index: int | None = None
 ) -> TurnView:
     """Send one reply: score it, move the meeting on, store the turn; one transaction.
 
@@ -283,6 +293,7 @@ def reply(
     When the same reply was already stored at that index (a double submit) the stored turn
     is returned and nothing is written again; when another reply is there, ``StaleReply``.
     """
+    principal = require_signed_in(principal)
     text = check_reply_text(text)
     try:
         with db.transaction() as session:
@@ -334,8 +345,9 @@ def _after_turn_stored(session: Session, attempt: Attempt, record: TurnRecord) -
     """
 
 
-def hint(db: Database, principal: Principal, attempt_id: int) -> HintView:
+def hint(db: Database, principal: Principal | None, attempt_id: int) -> HintView:
     """What the current stage calls for now; at most three per attempt, each costs points."""
+    principal = require_signed_in(principal)
     with db.transaction() as session:
         attempt = _load(session, attempt_id, for_update=True)
         require_act(principal, attempt)
@@ -363,11 +375,12 @@ def hint(db: Database, principal: Principal, attempt_id: int) -> HintView:
         )
 
 
-def end_attempt(db: Database, principal: Principal, attempt_id: int) -> SessionReport:
+def end_attempt(db: Database, principal: Principal | None, attempt_id: int) -> SessionReport:
     """End the meeting: store the report and the overall score; the attempt becomes read-only.
 
     Ending an already finished attempt returns its stored report (a double click is harmless).
     """
+    principal = require_signed_in(principal)
     with db.transaction() as session:
         attempt = _load(session, attempt_id, for_update=True)
         require_act(principal, attempt)
@@ -384,9 +397,10 @@ def end_attempt(db: Database, principal: Principal, attempt_id: int) -> SessionR
     return report
 
 
-def debrief(db: Database, principal: Principal, attempt_id: int) -> DebriefView:
+def debrief(db: Database, principal: Principal | None, attempt_id: int) -> DebriefView:
     """The report, the transcript with findings and inner thoughts, and the owner's first /
     best / latest attempt of the same scenario for comparison."""
+    principal = require_signed_in(principal)
     with db.read() as session:
         attempt = _load(session, attempt_id)
         require_read(principal, attempt, session=session)
@@ -428,8 +442,9 @@ def _title(scenario_id: str) -> str:
     return scenario.title if scenario is not None else scenario_id
 
 
-def my_attempts(db: Database, principal: Principal, *, status: str | None = None) -> list[AttemptSummary]:
+def my_attempts(db: Database, principal: Principal | None, *, status: str | None = None) -> list[AttemptSummary]:
     """The principal's own attempts, newest first (the debrief page's chooser)."""
+    principal = require_signed_in(principal)
     with db.read() as session:
         return [summarise(a) for a in attempt_repo.list_attempts(session, principal.user_id, status=status)]
 
@@ -570,8 +585,9 @@ def service_error_code(error: ServiceError) -> str:
     return error.reason or error.code
 
 
-def progress(db: Database, principal: Principal, user_id: int | None = None) -> Any:
+def progress(db: Database, principal: Principal | None, user_id: int | None = None) -> Any:
     """See :func:`simulator.service.progress.progress` (kept here so pages need one module)."""
+    principal = require_signed_in(principal)
     from simulator.service.progress import progress as _progress
 
     return _progress(db, principal, user_id)

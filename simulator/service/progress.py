@@ -11,6 +11,7 @@ from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.service.access import require_read
 from simulator.service.auth import Principal
+from simulator.service.cohorts import require_signed_in
 from simulator.service.practice import compare, principle_names, summarise
 from simulator.service.views import AttemptSummary, PrincipleTrendPoint, ProgressView, ScenarioProgress
 from simulator.store import Database
@@ -18,8 +19,9 @@ from simulator.store import attempts as attempt_repo
 from simulator.store.models import Attempt
 
 
-def progress(db: Database, principal: Principal, user_id: int | None = None) -> ProgressView:
-    """Progress of ``user_id`` (default: the principal's own)."""
+def progress(db: Database, principal: Principal | None, user_id: int | None = None) -> ProgressView:
+    """Progress of ``user_id`` (default: the principal's own); anonymous callers: ``signed_out``."""
+    principal = require_signed_in(principal)
     user_id = principal.user_id if user_id is None else user_id
     library = get_library()
     with db.read() as session:

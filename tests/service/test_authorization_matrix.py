@@ -1,6 +1,5 @@
 """The authorization matrix of issue 5: every service function of cohorts, assignments,
-review and dashboards, and the practice functions on attempts, called as each of seven
-callers. Each case is allowed, or refused with ``Forbidden`` and exactly the designed
+review, dashboards, practice and progress, called as each of seven callers. Each case is allowed, or refused with ``Forbidden`` and exactly the designed
 ``reason``. The design is the table in ``docs/authorization.md``; a test checks that the
 document and ``MATRIX`` below say the same.
 
@@ -133,17 +132,27 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("dashboard.read_shared_attempt (private)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice and debrief on attempts
-    Rule.of("practice.get_attempt", lambda w, p: practice.get_attempt(w.db, p, w.private), f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
+    Rule.of("practice.get_attempt", lambda w, p: practice.get_attempt(w.db, p, w.private), f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     Rule.of("practice.debrief (private)", lambda w, p: practice.debrief(w.db, p, w.private),
-            f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
-    Rule.of("practice.debrief (shared)", lambda w, p: practice.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {NYA}"),
+            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
+    Rule.of("practice.debrief (shared)", lambda w, p: practice.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {S}"),
     Rule.of("practice.reply", lambda w, p: practice.reply(w.db, p, w.active, "Kerro lisää."),
-            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
-    Rule.of("practice.hint", lambda w, p: practice.hint(w.db, p, w.active), f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
+            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
+    Rule.of("practice.hint", lambda w, p: practice.hint(w.db, p, w.active), f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
     Rule.of("practice.end_attempt", lambda w, p: practice.end_attempt(w.db, p, w.active),
-            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {NYA}"),
+            f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
     Rule.of("progress.progress (of self)", lambda w, p: progress.progress(w.db, p, w["self"].user_id),
-            f"ok {NYA} {NYA} ok {NYA} ok {NYA}"),
+            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
+    Rule.of("practice.progress (of self)", lambda w, p: practice.progress(w.db, p, w["self"].user_id),
+            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
+    # practice functions on the caller's own attempts (anyone signed in practises)
+    Rule.of("practice.list_scenarios", lambda w, p: practice.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
+    Rule.of("practice.start_attempt", lambda w, p: practice.start_attempt(w.db, p, SCENARIO, seed=1),
+            f"ok ok ok ok ok ok {S}"),
+    Rule.of("practice.active_attempt", lambda w, p: practice.active_attempt(w.db, p, SCENARIO), f"ok ok ok ok ok ok {S}"),
+    Rule.of("practice.latest_active_attempt", lambda w, p: practice.latest_active_attempt(w.db, p),
+            f"ok ok ok ok ok ok {S}"),
+    Rule.of("practice.my_attempts", lambda w, p: practice.my_attempts(w.db, p), f"ok ok ok ok ok ok {S}"),
 )
 
 CASES = [pytest.param(rule, caller, id=f"{rule.name}-{caller}") for rule in MATRIX for caller in CALLERS]
@@ -220,7 +229,7 @@ def test_every_public_service_function_is_in_the_matrix() -> None:
     import inspect
 
     named = {rule.name.split(" ")[0] for rule in MATRIX}
-    for module in (cohorts, assignments, review, dashboard):
+    for module in (cohorts, assignments, review, dashboard, practice, progress):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isfunction(value) and "db" in inspect.signature(value).parameters:
