@@ -29,7 +29,7 @@ from simulator.engine.simulation import MAX_HINTS, MAX_REPLY_CHARS, ReplyRejecte
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport
 from simulator.rubric.text_measures import word_count
-from simulator.service.access import can_read_attempt, require_act, require_read
+from simulator.service.access import can_read_attempt, can_review_attempt, is_owner, require_act, require_read
 from simulator.service.auth import Principal
 from simulator.service.cohorts import require_signed_in
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -256,7 +256,8 @@ def get_attempt(db: Database, principal: Principal | None, attempt_id: int) -> A
         attempt = _load(session, attempt_id)
         require_read(principal, attempt, session=session)
         scenario, rubric = _scenario(attempt.scenario_id)
-        return _attempt_view(attempt, scenario, rubric, _state(attempt))
+        return _attempt_view(attempt, scenario, rubric, _state(attempt),
+                             owner_known=_may_know_owner(principal, attempt, session))
 
 
 def active_attempt(db: Database, principal: Principal | None, scenario_id: str) -> AttemptView | None:
@@ -399,7 +400,10 @@ def end_attempt(db: Database, principal: Principal | None, attempt_id: int) -> S
 
 def debrief(db: Database, principal: Principal | None, attempt_id: int) -> DebriefView:
     """The report, the transcript with findings and inner thoughts, and the owner's first /
-    best / latest attempt of the same scenario for comparison."""
+    best / latest attempt of the same scenario for comparison.
+
+    A cohort member reading a shared attempt gets neither the owner's account id nor the
+    comparison (the owner's other scores); the owner, their mentors and admins get both."""
     principal = require_signed_in(principal)
     with db.read() as session:
         attempt = _load(session, attempt_id)
@@ -408,13 +412,24 @@ def debrief(db: Database, principal: Principal | None, attempt_id: int) -> Debri
             raise NotFinished(attempt.id)
         scenario, rubric = _scenario(attempt.scenario_id)
         state = _state(attempt)
-        view = _attempt_view(attempt, scenario, rubric, state)
+        known = _may_know_owner(principal, attempt, session)
+        view = _attempt_view(attempt, scenario, rubric, state, owner_known=known)
         report = _stored_report(attempt, scenario, rubric)
-        others = attempt_repo.list_attempts(session, attempt.user_id, scenario_id=attempt.scenario_id, status="finished")
-        # Someone reading a shared attempt sees only the attempts they may read themselves.
-        others = [a for a in others if a.id == attempt.id or can_read_attempt(principal, a, session=session)]
-        comparison = compare(summarise(a) for a in others)
+        if known:
+            others = attempt_repo.list_attempts(session, attempt.user_id, scenario_id=attempt.scenario_id,
+                                                status="finished")
+            others = [a for a in others if a.id == attempt.id or can_read_attempt(principal, a, session=session)]
+            comparison = compare(summarise(a) for a in others)
+        else:
+            # A cohort member reading a shared attempt: the owner's other scores are theirs alone.
+            comparison = Comparison(first=None, best=None, latest=None, count=0)
     return DebriefView(attempt=view, report=report, principle_names=principle_names(rubric), comparison=comparison)
+
+
+def _may_know_owner(principal: Principal, attempt: Attempt, session: Session) -> bool:
+    """Whether the reader may see who owns the attempt and how their other attempts went: the
+    owner, admins and the owner's mentors; not a cohort member reading a shared attempt."""
+    return is_owner(principal, attempt) or can_review_attempt(principal, attempt, session=session)
 
 
 # --- helpers shared with progress ---------------------------------------------------------
@@ -544,11 +559,14 @@ def live_counts(turns: Iterable[TurnRecord]) -> LiveCounts:
     return LiveCounts(**counts)
 
 
-def _attempt_view(attempt: Attempt, scenario: Scenario, rubric: Rubric, state: SessionState) -> AttemptView:
+def _attempt_view(
+    attempt: Attempt, scenario: Scenario, rubric: Rubric, state: SessionState, *, owner_known: bool = True
+) -> AttemptView:
+    """``owner_known`` False leaves out the owner's account id (a cohort member's reading)."""
     finished = attempt.status == "finished"
     return AttemptView(
         id=attempt.id,
-        user_id=attempt.user_id,
+        user_id=attempt.user_id if owner_known else None,
         scenario_id=scenario.id,
         scenario_title=scenario.title,
         language=scenario.language,

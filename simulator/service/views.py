@@ -107,7 +107,7 @@ class AttemptView:
     """An attempt as the practice page shows it; everything needed to redraw after a refresh."""
 
     id: int
-    user_id: int
+    user_id: int | None  # None for a reader who may not know the owner (a cohort member)
     scenario_id: str
     scenario_title: str
     language: str
