@@ -106,6 +106,7 @@ def descendants(pid: int) -> list[int]:
 class Level:
     n: int
     turns: list[float] = field(default_factory=list)
+    server_parts: list[float] = field(default_factory=list)  # Enter to the last websocket frame before the answer showed
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     server_cpu: float = 0.0
@@ -211,6 +212,12 @@ async def trainee(
     context = await browser.new_context(locale="fi-FI", viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
     context.set_default_timeout(STEP_TIMEOUT_MS)
     page = await context.new_page()
+    last_frame = [0.0]
+
+    def on_socket(socket: object) -> None:
+        socket.on("framereceived", lambda _frame: last_frame.__setitem__(0, time.perf_counter()))  # type: ignore[attr-defined]
+
+    page.on("websocket", on_socket)
 
     async def idle() -> None:
         await page.wait_for_timeout(150)
@@ -251,7 +258,10 @@ async def trainee(
             sent = time.perf_counter()
             await page.press(CHAT_INPUT, "Enter")
             await messages.nth(before + 1).wait_for(state="visible")  # the client's answer is rendered
-            level.turns.append(time.perf_counter() - sent)
+            shown = time.perf_counter()
+            level.turns.append(shown - sent)
+            if sent < last_frame[0] <= shown:
+                level.server_parts.append(last_frame[0] - sent)
             index += 1
             await idle()
             await asyncio.sleep(rng.uniform(*think))
@@ -303,6 +313,7 @@ def report(level: Level, think: tuple[float, float]) -> None:
     print(
         f"  N={level.n:>3}  turns={len(level.turns):>4}  {rate:5.1f}/s  p50={level.p50 * 1000:6.0f} ms  "
         f"p95={level.p95 * 1000:6.0f} ms (budget < {BUDGET_P95_S * 1000:.0f} ms) {verdict}  "
+        f"[server part p50 {statistics.median(level.server_parts or [float('nan')]) * 1000:.0f} ms]  "
         f"server CPU {level.server_cpu * 100:4.0f}%  browsers CPU {level.browser_cpu * 100:4.0f}%  "
         f"load {os.getloadavg()[0]:.1f}  setup {level.setup_s:.0f} s",
         flush=True,
