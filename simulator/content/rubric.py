@@ -168,10 +168,11 @@ class FlowTransition(StrictModel):
     signals: list[str] = Field(min_length=1, description="any of these fires the edge")
     unless: list[str] = Field(default_factory=list)
     min_turns_in_stage: int = Field(default=1, ge=1)
-    score_in: Literal["source", "dest"] = Field(
+    score_in: Literal["source", "both"] = Field(
         default="source",
-        description="which stage's principles score the reply that fires this edge; 'dest' when "
-        "the reply already does the new stage's work (a summary that opens the farewell)",
+        description="'both': the reply that fires this edge also earns the destination stage's "
+        "positive principles, since it already does the new stage's work (the open question "
+        "that opens guidance); faults are always judged in the stage the reply was written in",
     )
 
 

@@ -44,7 +44,7 @@ class Simulation:
         self.state = state
         turns_in_stage = 0  # replies since the meeting last moved, as the machine counts them
         for turn in reversed(state.turns):
-            if turn.stage_before != turn.stage_after:
+            if turn.stage != turn.stage_after:
                 break
             turns_in_stage += 1
         self.machine = StageMachine(rubric.flow, initial=state.stage, turns_in_stage=turns_in_stage)
@@ -95,8 +95,8 @@ class Simulation:
         names = frozenset(record.signal for record in signals)
         edge = self.machine.advance(set(names))
         stage_after = self.machine.stage
-        scored_in = stage_after if edge is not None and edge.score_in == "dest" else stage
-        scored = score_reply(self.rubric, self.scenario, scored_in, text, signals, state.turns)
+        credit = stage_after if edge is not None and edge.score_in == "both" else None
+        scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns, credit_stage=credit)
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
         ctx = TurnContext(
             stage=stage,
@@ -115,8 +115,7 @@ class Simulation:
         turn = TurnRecord(
             index=len(state.turns),
             reply=text,
-            stage=scored_in,
-            stage_before=stage,
+            stage=stage,
             stage_after=stage_after,
             signals=signals,
             findings=scored.findings,

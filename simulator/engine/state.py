@@ -49,8 +49,7 @@ class TurnRecord(BaseModel):
 
     index: int
     reply: str
-    stage: str = Field(description="the stage whose principles scored the reply")
-    stage_before: str = Field(description="the stage the reply was written in")
+    stage: str = Field(description="the stage the reply was written in")
     stage_after: str = Field(description="the stage the reply led to")
     signals: list[SignalRecord]
     findings: list[Finding]

@@ -93,9 +93,12 @@ def build_report(
     turn_findings = (
         [list(f) for f in findings_per_turn] if findings_per_turn is not None else [t.findings for t in state.turns]
     )
+    if len(turn_findings) != len(state.turns):
+        raise ValueError("findings_per_turn must have one entry per turn")
     by_stage: dict[str, list[Finding]] = defaultdict(list)
-    for turn, findings in zip(state.turns, turn_findings, strict=True):
-        by_stage[turn.stage].extend(findings)
+    for findings in turn_findings:
+        for finding in findings:  # a finding belongs to the stage whose principle made it
+            by_stage[finding.stage].append(finding)
     visited = _visited(state)
     stage_scores: dict[str, int | None] = {
         stage: (_stage_score(rubric, stage, by_stage[stage]) if stage in visited else None) for stage in STAGES
@@ -140,15 +143,22 @@ def _clamp(value: float) -> int:
 
 
 def _visited(state: SessionState) -> set[str]:
-    return {turn.stage for turn in state.turns}
+    """Stages the meeting was in at some point (a reply written there or led there)."""
+    return set(_path(state))
+
+
+def signals_in(state: SessionState, stage: str) -> set[str]:
+    """Signals of the replies written in ``stage`` or leading into it (the summary that opens the farewell)."""
+    return set().union(*(t.signal_names for t in state.turns if stage in (t.stage, t.stage_after)))
 
 
 def _path(state: SessionState) -> list[str]:
-    """Stages in the order the replies were written in them, repeats collapsed."""
+    """The stages the meeting passed through, in order, repeats collapsed."""
     path: list[str] = []
     for turn in state.turns:
-        if not path or path[-1] != turn.stage:
-            path.append(turn.stage)
+        for stage in (turn.stage, turn.stage_after):
+            if not path or path[-1] != stage:
+                path.append(stage)
     return path
 
 
@@ -210,8 +220,7 @@ def _session_finding(
         total = len(scenario.key_points)
         kept = total == 0 or len(set(state.key_points)) / total >= principle.min_share
     elif isinstance(principle, FarewellClosePrinciple):
-        farewell = set().union(*(t.signal_names for t in state.turns if t.stage == "farewell"))
-        kept = set(principle.signals) <= farewell
+        kept = set(principle.signals) <= signals_in(state, "farewell")
     else:  # pragma: no cover - the union is closed
         raise TypeError(type(principle).__name__)
     message = {}
@@ -281,7 +290,7 @@ def _outcomes(
 ) -> list[OutcomeResult]:
     """The four client-experience statements; the rule for each is in docs/scoring.md."""
     signals = set().union(*(t.signal_names for t in state.turns)) if state.turns else set()
-    farewell = set().union(*(t.signal_names for t in state.turns if t.stage == "farewell"))
+    farewell = signals_in(state, "farewell")
     trust = report.trust
     trust_kept = trust[-1] >= trust[0]
     negative_bad_news = any(f.polarity == "negative" and "bad_news" in f.principle for f in findings)

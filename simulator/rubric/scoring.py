@@ -37,16 +37,26 @@ def score_reply(
     reply: str,
     signals: Sequence[SignalRecord],
     earlier: Sequence[TurnRecord] = (),
+    credit_stage: str | None = None,
 ) -> ReplyScore:
-    """Findings of every principle of ``stage`` for this reply, sorted by position."""
+    """Findings of every principle of ``stage`` for this reply, sorted by position.
+
+    ``credit_stage`` is the stage the reply opens when it already does that stage's work:
+    its positive principles count too. Faults are judged only in ``stage``, where the
+    reply was written, so one act is never penalised twice.
+    """
     names = {record.signal for record in signals}
     findings: list[Finding] = []
     for principle in rubric.principles:
-        if stage not in principle.stages:
+        if stage in principle.stages:
+            judged_in = stage
+        elif credit_stage in principle.stages and principle.polarity == "positive":
+            judged_in = credit_stage
+        else:
             continue
         spans = _spans_for(principle, scenario, reply, signals, names, earlier)
         if spans is not None:
-            findings.append(make_finding(principle, stage, spans, reply))
+            findings.append(make_finding(principle, judged_in, spans, reply))
     findings.sort(key=lambda f: (f.spans[0].start if f.spans else len(reply), f.principle))
     return ReplyScore(findings, reply_score(findings))
 

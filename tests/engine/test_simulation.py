@@ -139,16 +139,34 @@ def test_a_session_takes_any_text(mini, texts: list[str]) -> None:
     assert 0 <= report.overall <= 100
 
 
-def test_a_summary_that_opens_the_farewell_is_scored_as_farewell_work(mini) -> None:
+def test_a_summary_that_opens_the_farewell_also_earns_farewell_credit(mini) -> None:
     simulation = play(mini, REPLIES[:4])
     assert simulation.state.stage == "advisory"
     turn = simulation.reply("Kerrataan vielä: menet kielikurssille, ja soitan sinulle ensi maanantaina.")
-    assert (turn.stage_before, turn.stage, turn.stage_after) == ("advisory", "farewell", "farewell")
-    assert "farewell.next" in {f.principle for f in turn.findings}
+    assert (turn.stage, turn.stage_after) == ("advisory", "farewell")
+    assert ("farewell.next", "farewell") in {(f.principle, f.stage) for f in turn.findings}
+
+
+def test_a_welcome_that_ends_in_an_open_question_earns_both(mini) -> None:
+    scenario, rubric = mini
+    simulation = Simulation.start(scenario, rubric)
+    turn = simulation.reply("Hei ja tervetuloa! Kerro, mikä sinut tuo tänne tänään?")
+    assert (turn.stage, turn.stage_after) == ("empathy", "guidance")
+    found = {(f.principle, f.stage) for f in turn.findings}
+    assert {("empathy.welcome", "empathy"), ("guidance.open", "guidance")} <= found
+
+
+def test_faults_are_judged_only_where_the_reply_was_written(mini) -> None:
+    scenario, rubric = mini
+    simulation = Simulation.start(scenario, rubric)
+    turn = simulation.reply("Katson ensin koneelta tietosi. Kerro, mitä haluat?")
+    assert turn.stage_after == "guidance"
+    computer = [f for f in turn.findings if f.principle == "all.computer"]
+    assert [f.stage for f in computer] == ["empathy"], "one fault, judged once, in the stage it was made"
 
 
 def test_advice_that_skips_guidance_is_scored_where_it_was_given(mini) -> None:
     simulation = play(mini, REPLIES[:1])
     turn = simulation.reply("Valitettavasti et voi saada tukea.")
-    assert (turn.stage_before, turn.stage, turn.stage_after) == ("empathy", "empathy", "advisory")
+    assert (turn.stage, turn.stage_after) == ("empathy", "advisory")
     assert "advisory.bad_news_without_way" in {f.principle for f in turn.findings}
