@@ -287,7 +287,10 @@ def login(
     now = _now(now)
     name = username.strip() if isinstance(username, str) else ""
     key = name.lower()
-    if not (USERNAME_MIN <= len(name) <= USERNAME_MAX) or not isinstance(password, str) or len(password) > PASSWORD_MAX:
+    # A name no account can have is refused before the database sees it (PostgreSQL
+    # rejects NUL bytes in text, and throttle rows for garbage names help nobody).
+    if not USERNAME_RE.fullmatch(name) or not (USERNAME_MIN <= len(name) <= USERNAME_MAX) \
+            or not isinstance(password, str) or len(password) > PASSWORD_MAX:
         _dummy_verify(settings.hasher, "x")
         raise InvalidCredentials()
 
