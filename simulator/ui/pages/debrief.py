@@ -152,6 +152,8 @@ def _outcomes(view: DebriefView, language: str) -> None:
 
 def _comparison(view: DebriefView) -> None:
     comparison = view.comparison
+    if comparison.count == 0:  # someone else's shared attempt: the owner's history is not shown
+        return
     st.markdown(f"#### {escape(t('debrief.comparison'))}")
     if comparison.count <= 1:
         st.caption(t("debrief.comparison_first_time"))
