@@ -12,6 +12,7 @@ from simulator.service.auth import Principal
 from simulator.service.dashboard import CohortPositionView, Position
 from simulator.service.errors import ServiceError
 from simulator.ui.components import errors
+from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.text import escape
 from simulator.ui.pages.mentor_dashboard import metric_name
@@ -125,10 +126,10 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
         return
     st.markdown(f"**{escape(attempt.scenario_title)}** · {escape(t('cohort.overall', score=attempt.overall))}")
     for turn in attempt.turns:
-        with st.chat_message("user", avatar="💬"):
+        with trainee_message():
             st.text(turn.reply)
             for finding in turn.findings:
                 icon = "✅" if finding.polarity == "positive" else "⚠️"
                 st.caption(f"{icon} {escape(finding.name.get(language) or finding.principle)}")
-        with st.chat_message("assistant", avatar="🧑🏽"):
+        with client_message():
             st.text(turn.client_line)

@@ -11,13 +11,12 @@ from simulator.service import exports, practice
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptSummary, DebriefView
 from simulator.ui.components import errors, routing
+from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line, render_reply
 from simulator.ui.components.text import escape
 
 CHOOSER_KEY = "debrief_chooser"
-CLIENT_AVATAR = "🧑🏽"
-TRAINEE_AVATAR = "💬"
 
 
 def render() -> None:
@@ -176,22 +175,22 @@ def _transcript(view: DebriefView, language: str) -> None:
     attempt = view.attempt
     names = {s.id: s.name.get(language) or s.id for s in attempt.stages}
     with st.expander(t("debrief.transcript"), expanded=False):
-        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        with client_message():
             st.markdown(f"**{escape(attempt.client_name)}:** {escape(attempt.opening_line)}")
         for turn in attempt.turns:
-            with st.chat_message("user", avatar=TRAINEE_AVATAR):
+            with trainee_message():
                 st.caption(t("debrief.turn_meta", n=turn.index + 1, stage=names.get(turn.stage, turn.stage),
                              score=f"{turn.reply_score:.0f}"))
                 render_reply(turn)
                 if turn.findings:
                     st.markdown("  \n".join(finding_line(f, language) for f in turn.findings))
-            with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+            with client_message():
                 st.markdown(f"**{escape(attempt.client_name)}:** {escape(turn.client_line)}")
                 if turn.inner_thought:
                     st.caption(t("debrief.thought", thought=escape(turn.inner_thought)))
                 st.caption(t("debrief.trust_change", before=turn.trust_before, after=turn.trust_after))
         if attempt.closing_line:
-            with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+            with client_message():
                 st.markdown(f"**{escape(attempt.client_name)}:** {escape(attempt.closing_line)}")
 
 

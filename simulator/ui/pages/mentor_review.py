@@ -13,14 +13,13 @@ from simulator.service import cohorts, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
+from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line
 from simulator.ui.components.text import escape, highlighted_markdown
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 
 ATTEMPT_KEY = "mentor_review_attempt"
-CLIENT_AVATAR = "🧑🏽"
-TRAINEE_AVATAR = "💬"
 
 
 def render() -> None:
@@ -59,7 +58,7 @@ def render() -> None:
     for turn in view.turns:
         _turn(principal, view, turn, language)
     if view.attempt.closing_line:
-        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        with client_message():
             st.text(view.attempt.closing_line)
 
 
@@ -77,7 +76,7 @@ def _summary(view: ReviewView, language: str) -> None:
         for column, stage in zip(columns[1:], view.attempt.stages, strict=True):
             score = view.report.stages.get(stage.id)
             column.metric(stage.name.get(language) or stage.id, "–" if score is None else score)
-    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+    with client_message():
         st.text(view.attempt.opening_line)
 
 
@@ -85,7 +84,7 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
     turn = item.turn
     attempt_id = view.attempt.id
     finished = view.report is not None
-    with st.chat_message("user", avatar=TRAINEE_AVATAR):
+    with trainee_message():
         live = [f.finding for f in item.findings if not f.dismissed]
         st.markdown(highlighted_markdown(turn.reply, live))
         stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), turn.stage)
@@ -106,7 +105,7 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
             _comment_form(principal, attempt_id, turn.index)
             if finished:
                 _add_form(principal, view, item, language)
-    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+    with client_message():
         st.text(turn.client_line)
         if turn.inner_thought:
             st.caption(t("mentor.review.thought", thought=escape(turn.inner_thought)))

@@ -15,6 +15,7 @@ from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptView
 from simulator.store import Database
 from simulator.ui.components import errors, routing
+from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import render_feedback, render_reply
 from simulator.ui.components.ladder import render_ladder
@@ -25,8 +26,6 @@ INPUT_KEY = "practice_input"
 HINT_KEY = "practice_hint"
 CONFIRM_END_KEY = "practice_confirm_end"
 NOTICE_KEY = "practice_notice"
-CLIENT_AVATAR = "🧑🏽"
-TRAINEE_AVATAR = "💬"
 
 
 def render() -> None:
@@ -79,14 +78,14 @@ def _read_only(view: AttemptView) -> None:
 
 
 def _conversation(view: AttemptView, language: str) -> None:
-    with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+    with client_message():
         st.markdown(f"**{escape(view.client_name)}:** {escape(view.opening_line)}")
     last = len(view.turns) - 1
     for position, turn in enumerate(view.turns):
-        with st.chat_message("user", avatar=TRAINEE_AVATAR):
+        with trainee_message():
             render_reply(turn)
             render_feedback(turn, language, expanded=position == last)
-        with st.chat_message("assistant", avatar=CLIENT_AVATAR):
+        with client_message():
             st.markdown(f"**{escape(view.client_name)}:** {escape(turn.client_line)}")
 
 
