@@ -29,6 +29,15 @@ class ReplyRejected(ValueError):
         self.code = code
 
 
+def check_reply(text: str) -> None:
+    """``ReplyRejected`` for a reply no session takes: empty (or only white space), or longer
+    than ``MAX_REPLY_CHARS``. The one rule; the service runs it before any database work."""
+    if not text or not text.strip():
+        raise ReplyRejected("empty", "the reply is empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
+
+
 class SessionClosed(RuntimeError):
     """The meeting has ended; a finished session is read-only."""
 
@@ -81,10 +90,7 @@ class Simulation:
         """Take one trainee reply and return the recorded turn (already added to the state)."""
         if self.state.finished:
             raise SessionClosed("the meeting has ended")
-        if not text or not text.strip():
-            raise ReplyRejected("empty", "the reply is empty")
-        if len(text) > MAX_REPLY_CHARS:
-            raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
+        check_reply(text)
         state = self.state
         stage = state.stage
         hits = get_detector(state.language).detect(text, prev=self.last_client_line, stage=stage)

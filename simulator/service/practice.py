@@ -25,7 +25,14 @@ from simulator.content.common import STAGES
 from simulator.content.library import Library, get_library
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
-from simulator.engine.simulation import MAX_HINTS, MAX_REPLY_CHARS, ReplyRejected, SessionClosed, Simulation
+from simulator.engine.simulation import (
+    MAX_HINTS,
+    MAX_REPLY_CHARS,
+    ReplyRejected,
+    SessionClosed,
+    Simulation,
+    check_reply,
+)
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport
 from simulator.rubric.text_measures import word_count
@@ -142,11 +149,11 @@ def check_reply_text(text: str) -> str:
     if not isinstance(text, str):
         raise ReplyRefused("empty", "the reply is empty")
     text = text.replace("\x00", "")  # PostgreSQL cannot store NUL; it is never meant
-    if not text.strip():
-        raise ReplyRefused("empty", "the reply is empty")
-    if len(text) > MAX_REPLY_CHARS:
-        raise ReplyRefused("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters",
-                           max=MAX_REPLY_CHARS, length=len(text))
+    try:
+        check_reply(text)  # the engine's rule, so the two cannot drift apart
+    except ReplyRejected as exc:
+        params = {"max": MAX_REPLY_CHARS, "length": len(text)} if exc.code == "too_long" else {}
+        raise ReplyRefused(exc.code, str(exc), **params) from None
     return text
 
 
@@ -311,11 +318,9 @@ def reply(
                 raise StaleReply(attempt.id, expected_index, len(turns))
             hint_pending = simulation.state.hints_used > sum(1 for t in turns if t.hint_used)
             try:
-                record = simulation.reply(text, hint_used=hint_pending)
+                record = simulation.reply(text, hint_used=hint_pending)  # text passed check_reply above
             except SessionClosed:
                 raise AttemptFinished(attempt.id) from None
-            except ReplyRejected as exc:  # the engine's own limits, in case they differ from ours
-                raise ReplyRefused(exc.code, str(exc)) from None
             state = simulation.state.model_dump(mode="json")
             attempt_repo.add_turn(
                 session,
