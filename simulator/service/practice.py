@@ -305,12 +305,7 @@ def reply(
     text = check_reply_text(text)
     try:
         with db.transaction() as session:
-            attempt = _load(session, attempt_id, for_update=True)
-            require_act(principal, attempt)
-            if attempt.status != "active":
-                raise AttemptFinished(attempt.id)
-            scenario, rubric = _scenario(attempt.scenario_id)
-            simulation = Simulation.restore(scenario, rubric, _state_json(attempt))
+            attempt, rubric, simulation = _active_simulation(session, principal, attempt_id)
             turns = simulation.state.turns
             if expected_index is not None and expected_index != len(turns):
                 if expected_index < len(turns) and turns[expected_index].reply == text:
@@ -355,14 +350,9 @@ def hint(db: Database, principal: Principal | None, attempt_id: int) -> HintView
     """What the current stage calls for now; at most three per attempt, each costs points."""
     principal = require_signed_in(principal)
     with db.transaction() as session:
-        attempt = _load(session, attempt_id, for_update=True)
-        require_act(principal, attempt)
-        if attempt.status != "active":
-            raise AttemptFinished(attempt.id)
-        scenario, rubric = _scenario(attempt.scenario_id)
-        simulation = Simulation.restore(scenario, rubric, _state_json(attempt))
+        attempt, rubric, simulation = _active_simulation(session, principal, attempt_id)
         try:
-            simulation.hint(scenario.language)
+            simulation.hint(simulation.scenario.language)
         except ReplyRejected:
             raise HintLimitReached(attempt.id) from None
         except SessionClosed:
@@ -393,7 +383,7 @@ def end_attempt(db: Database, principal: Principal | None, attempt_id: int) -> S
         scenario, rubric = _scenario(attempt.scenario_id)
         if attempt.status == "finished":
             return _stored_report(attempt, scenario, rubric)
-        simulation = Simulation.restore(scenario, rubric, _state_json(attempt))
+        simulation = Simulation(scenario, rubric, _state(attempt))
         report = simulation.end()
         attempt.state = simulation.state.model_dump(mode="json")
         attempt_repo.finish_attempt(
@@ -497,8 +487,15 @@ def _state(attempt: Attempt) -> SessionState:
     return SessionState.model_validate(attempt.state)
 
 
-def _state_json(attempt: Attempt) -> str:
-    return SessionState.model_validate(attempt.state).model_dump_json()
+def _active_simulation(session: Session, principal: Principal, attempt_id: int) -> tuple[Attempt, Rubric, Simulation]:
+    """The principal's own active attempt, locked for this transaction, and its session
+    restored (what a reply and a hint both start from)."""
+    attempt = _load(session, attempt_id, for_update=True)
+    require_act(principal, attempt)
+    if attempt.status != "active":
+        raise AttemptFinished(attempt.id)
+    scenario, rubric = _scenario(attempt.scenario_id)
+    return attempt, rubric, Simulation(scenario, rubric, _state(attempt))
 
 
 def _stored_report(attempt: Attempt, scenario: Scenario, rubric: Rubric) -> SessionReport:
@@ -508,7 +505,7 @@ def _stored_report(attempt: Attempt, scenario: Scenario, rubric: Rubric) -> Sess
             return SessionReport.model_validate(attempt.report)
         except ValueError:
             log.warning("stored report of attempt %d no longer parses; recomputing", attempt.id)
-    return Simulation.restore(scenario, rubric, _state_json(attempt)).report()
+    return Simulation(scenario, rubric, _state(attempt)).report()
 
 
 def _now() -> Any:
