@@ -6,6 +6,7 @@ from its declared signals, so an edge fires only for the reply that earns it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 
 from transitions import EventData, Machine
@@ -42,12 +43,16 @@ def _guard(edge: FlowTransition) -> Callable[[EventData], bool]:
 
 
 class StageMachine:
-    """Moves a meeting between stages; restorable at any stage."""
+    """The stage flow of one rubric.
 
-    def __init__(self, flow: Iterable[FlowTransition], initial: str = "empathy", turns_in_stage: int = 0):
+    It keeps no session between calls: each call puts the model in the session's stage
+    first. Building a ``transitions.Machine`` costs about a millisecond, so one instance
+    per rubric and thread (:func:`machine_for`) serves every session.
+    """
+
+    def __init__(self, flow: Iterable[FlowTransition]):
         self.flow = list(flow)
         self.model = StageModel()
-        self.model.turns_in_stage = turns_in_stage
         transitions = [
             {
                 "trigger": edge.trigger,
@@ -62,31 +67,29 @@ class StageMachine:
             model=self.model,
             states=list(ALL_STATES),
             transitions=transitions,
-            initial=initial,
+            initial=STAGES[0],
             auto_transitions=False,
             send_event=True,
             ignore_invalid_triggers=True,
         )
 
-    @property
-    def stage(self) -> str:
-        return self.model.state
+    def _enter(self, stage: str, turns_in_stage: int) -> None:
+        self.machine.set_state(stage, model=self.model)
+        self.model.turns_in_stage = turns_in_stage
 
-    def advance(self, signals: set[str]) -> FlowTransition | None:
-        """Count a reply in the current stage and fire the first edge it earns.
+    def advance(self, stage: str, turns_in_stage: int, signals: set[str]) -> FlowTransition | None:
+        """The edge a reply fires from ``stage``, or None when the meeting stays there.
 
-        Returns the edge that fired, or None when the meeting stays where it is.
+        ``turns_in_stage`` counts the replies in ``stage`` including this one.
         """
-        self.model.turns_in_stage += 1
-        source = self.stage
+        self._enter(stage, turns_in_stage)
         tried: set[str] = set()
         for edge in self.flow:
-            if edge.trigger in tried or source not in edge.source:
+            if edge.trigger in tried or stage not in edge.source:
                 continue
             tried.add(edge.trigger)
             if self.model.trigger(edge.trigger, signals=signals):
-                self.model.turns_in_stage = 0
-                return self._fired(edge.trigger, source, signals)
+                return self._fired(edge.trigger, stage, signals)
         return None
 
     def _fired(self, trigger: str, source: str, signals: set[str]) -> FlowTransition:
@@ -95,17 +98,32 @@ class StageMachine:
             if (
                 edge.trigger == trigger
                 and source in edge.source
-                and edge.dest == self.stage
+                and edge.dest == self.model.state
                 and signals & set(edge.signals)
                 and not signals & set(edge.unless)
             ):
                 return edge
-        raise RuntimeError(f"no edge explains {trigger!r} from {source!r} to {self.stage!r}")
+        raise RuntimeError(f"no edge explains {trigger!r} from {source!r} to {self.model.state!r}")
 
-    def finish(self) -> None:
-        """End the meeting from whichever stage it is in."""
-        if self.stage != CLOSED:
+    def finish(self, stage: str) -> str:
+        """The state after ending the meeting from ``stage`` (always ``closed``)."""
+        self._enter(stage, 0)
+        if stage != CLOSED:
             self.model.trigger("finish")
+        return self.model.state
+
+
+_local = threading.local()
+
+
+def machine_for(flow: list[FlowTransition]) -> StageMachine:
+    """This thread's machine for ``flow`` (built once per rubric and thread)."""
+    cache: dict[int, tuple[list[FlowTransition], StageMachine]] = _local.__dict__.setdefault("machines", {})
+    hit = cache.get(id(flow))
+    if hit is None or hit[0] is not flow:  # the identity check guards against a reused id()
+        hit = (flow, StageMachine(flow))
+        cache[id(flow)] = hit
+    return hit[1]
 
 
 def to_dot(flow: Iterable[FlowTransition], title: str = "kohtaava") -> str:

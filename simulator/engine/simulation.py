@@ -6,12 +6,11 @@ machine and the client; the service layer stores what comes back.
 
 from __future__ import annotations
 
-from simulator.content.common import CLOSED
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
 from simulator.engine.key_points import covered_key_points
-from simulator.engine.machine import StageMachine
+from simulator.engine.machine import machine_for
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
 from simulator.language import get_detector
 from simulator.rubric.report import SessionReport, build_report
@@ -51,12 +50,12 @@ class Simulation:
         self.scenario = scenario
         self.rubric = rubric
         self.state = state
-        turns_in_stage = 0  # replies since the meeting last moved, as the machine counts them
+        self.machine = machine_for(rubric.flow)
+        self.turns_in_stage = 0  # replies since the meeting last moved
         for turn in reversed(state.turns):
             if turn.stage != turn.stage_after:
                 break
-            turns_in_stage += 1
-        self.machine = StageMachine(rubric.flow, initial=state.stage, turns_in_stage=turns_in_stage)
+            self.turns_in_stage += 1
 
     @classmethod
     def start(cls, scenario: Scenario, rubric: Rubric, seed: int = 0) -> "Simulation":
@@ -99,8 +98,9 @@ class Simulation:
             for hit in hits
         ]
         names = frozenset(record.signal for record in signals)
-        edge = self.machine.advance(set(names))
-        stage_after = self.machine.stage
+        edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names))
+        stage_after = edge.dest if edge is not None else stage
+        self.turns_in_stage = 0 if edge is not None else self.turns_in_stage + 1
         credit = stage_after if edge is not None and edge.score_in == "both" else None
         scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns, credit_stage=credit)
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
@@ -158,10 +158,9 @@ class Simulation:
     def end(self) -> SessionReport:
         """Close the meeting (idempotent) and return the report."""
         if not self.state.finished:
-            self.machine.finish()
             self.state.finished = True
             self.state.closing_line = self.scenario.closing.text
-            self.state.stage_history.append(CLOSED)
+            self.state.stage_history.append(self.machine.finish(self.state.stage))
         return self.report()
 
     def report(self) -> SessionReport:

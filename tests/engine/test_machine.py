@@ -1,75 +1,84 @@
-"""The stage machine: forward steps, the advisory -> guidance back-step, guards, restore."""
+"""The stage machine: forward steps, the advisory -> guidance back-step, guards, reuse."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from simulator.engine.machine import StageMachine, to_dot
+from simulator.engine.machine import StageMachine, machine_for, to_dot
 
 
-def fired(edge) -> str | None:
+def fired(mini, stage: str, signals: set[str], turns: int = 1) -> str | None:
+    """The trigger a reply with ``signals`` fires from ``stage`` (``turns`` counts it)."""
+    _, rubric = mini
+    edge = StageMachine(rubric.flow).advance(stage, turns, signals)
     return edge.trigger if edge is not None else None
 
 
-def machine(mini, initial: str = "empathy", turns: int = 0) -> StageMachine:
-    _, rubric = mini
-    return StageMachine(rubric.flow, initial=initial, turns_in_stage=turns)
-
-
 def test_forward_through_all_stages(mini) -> None:
-    m = machine(mini)
-    assert m.advance({"greeting"}) is None and m.stage == "empathy"
-    assert fired(m.advance({"open_question"})) == "start_guidance" and m.stage == "guidance"
-    assert fired(m.advance({"information"})) == "give_advice" and m.stage == "advisory"
-    assert fired(m.advance({"summary"})) == "wrap_up" and m.stage == "farewell"
-    m.finish()
-    assert m.stage == "closed"
+    assert fired(mini, "empathy", {"greeting"}) is None
+    assert fired(mini, "empathy", {"open_question"}) == "start_guidance"
+    assert fired(mini, "guidance", {"information"}) == "give_advice"
+    assert fired(mini, "advisory", {"summary"}) == "wrap_up"
+
+
+def test_edges_lead_where_the_flow_says(mini) -> None:
+    _, rubric = mini
+    machine = StageMachine(rubric.flow)
+    assert machine.advance("empathy", 1, {"open_question"}).dest == "guidance"
+    assert machine.advance("advisory", 1, {"summary"}).dest == "farewell"
 
 
 def test_back_step_from_advisory_to_guidance(mini) -> None:
-    m = machine(mini, "advisory", turns=1)
-    assert fired(m.advance({"open_question"})) == "listen_again"
-    assert m.stage == "guidance"
+    assert fired(mini, "advisory", {"open_question"}) == "listen_again"
 
 
 def test_back_step_is_blocked_while_still_advising(mini) -> None:
-    m = machine(mini, "advisory", turns=1)
-    assert m.advance({"open_question", "information"}) is None
-    assert m.stage == "advisory"
+    assert fired(mini, "advisory", {"open_question", "information"}) is None
 
 
 def test_next_step_needs_two_turns_in_advisory(mini) -> None:
-    m = machine(mini, "advisory")
-    assert m.advance({"next_step"}) is None, "the first advisory reply may plan, not close"
-    assert fired(m.advance({"next_step"})) == "wrap_up"
-    assert m.stage == "farewell"
+    assert fired(mini, "advisory", {"next_step"}, turns=1) is None, "the first advisory reply may plan, not close"
+    assert fired(mini, "advisory", {"next_step"}, turns=2) == "wrap_up"
 
 
 def test_skipping_guidance_is_possible_and_visible(mini) -> None:
-    m = machine(mini)
-    assert fired(m.advance({"greeting", "advice"})) == "give_advice"
-    assert m.stage == "advisory"
+    assert fired(mini, "empathy", {"greeting", "advice"}) == "give_advice"
 
 
-def test_unrelated_signals_keep_the_stage(mini) -> None:
-    m = machine(mini, "guidance")
-    for signals in ({"thanks"}, {"closed_question"}, set()):
-        assert m.advance(signals) is None
-    assert m.stage == "guidance"
+@pytest.mark.parametrize("signals", [{"thanks"}, {"closed_question"}, set()], ids=["thanks", "closed", "nothing"])
+def test_unrelated_signals_keep_the_stage(mini, signals: set[str]) -> None:
+    assert fired(mini, "guidance", signals) is None
 
 
-def test_restored_machine_continues_from_its_stage(mini) -> None:
-    m = machine(mini, "farewell", turns=3)
-    assert m.stage == "farewell"
-    assert m.advance({"open_question"}) is None, "no edge leaves farewell except finishing"
+def test_no_edge_leaves_the_farewell(mini) -> None:
+    for signals in ({"open_question"}, {"information"}, {"summary"}):
+        assert fired(mini, "farewell", signals, turns=3) is None
 
 
-def test_finish_from_any_stage_and_twice(mini) -> None:
-    for stage in ("empathy", "guidance", "advisory", "farewell"):
-        m = machine(mini, stage)
-        m.finish()
-        m.finish()
-        assert m.stage == "closed"
+def test_finish_from_any_stage(mini) -> None:
+    _, rubric = mini
+    machine = StageMachine(rubric.flow)
+    for stage in ("empathy", "guidance", "advisory", "farewell", "closed"):
+        assert machine.finish(stage) == "closed"
+
+
+def test_one_machine_serves_sessions_in_different_stages(mini) -> None:
+    _, rubric = mini
+    machine = machine_for(rubric.flow)
+    assert machine_for(rubric.flow) is machine, "built once per rubric and thread"
+    assert machine.advance("advisory", 1, {"open_question"}).dest == "guidance"
+    assert machine.advance("empathy", 1, {"greeting"}) is None, "the previous call leaves nothing behind"
+
+
+def test_each_thread_gets_its_own_machine(mini) -> None:
+    _, rubric = mini
+    seen: list[StageMachine] = []
+    worker = threading.Thread(target=lambda: seen.append(machine_for(rubric.flow)))
+    worker.start()
+    worker.join()
+    assert seen and seen[0] is not machine_for(rubric.flow)
 
 
 @pytest.mark.parametrize("needle", ['"empathy" -> "guidance"', '"advisory" -> "guidance"', "closed"])
