@@ -24,7 +24,7 @@ from simulator.content.rubric import (
 )
 from simulator.content.scenario import Scenario
 from simulator.engine.state import Finding, SessionState, TurnRecord
-from simulator.rubric.text_measures import word_count
+from simulator.rubric.text_measures import talk_ratio, word_count
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
@@ -49,7 +49,7 @@ class StageCounts(BaseModel):
     @property
     def talk_ratio(self) -> float | None:
         """Trainee words per client word; None before the client has said anything."""
-        return round(self.trainee_words / self.client_words, 2) if self.client_words else None
+        return talk_ratio(self.trainee_words, self.client_words)
 
 
 class OutcomeResult(BaseModel):
@@ -180,18 +180,26 @@ def _stage_score(rubric: Rubric, stage: str, findings: Iterable[Finding]) -> int
     return _clamp(base + bonus - penalty)
 
 
-def _counts(state: SessionState) -> dict[str, StageCounts]:
-    counts = {stage: StageCounts() for stage in STAGES}
-    for turn in state.turns:
-        entry = counts.setdefault(turn.stage, StageCounts())
+def count_turns(turns: Iterable[TurnRecord]) -> StageCounts:
+    """Turns, open and closed questions, reflections and words on each side over ``turns``:
+    the report counts each stage's turns with it, the practice page the whole attempt's."""
+    counts = StageCounts()
+    for turn in turns:
         names = turn.signal_names
-        entry.turns += 1
-        entry.open_questions += "open_question" in names
-        entry.closed_questions += "closed_question" in names
-        entry.reflections += "reflection" in names
-        entry.trainee_words += word_count(turn.reply)
-        entry.client_words += word_count(turn.client_line)
+        counts.turns += 1
+        counts.open_questions += "open_question" in names
+        counts.closed_questions += "closed_question" in names
+        counts.reflections += "reflection" in names
+        counts.trainee_words += word_count(turn.reply)
+        counts.client_words += word_count(turn.client_line)
     return counts
+
+
+def _counts(state: SessionState) -> dict[str, StageCounts]:
+    by_stage: dict[str, list[TurnRecord]] = {stage: [] for stage in STAGES}
+    for turn in state.turns:
+        by_stage.setdefault(turn.stage, []).append(turn)
+    return {stage: count_turns(turns) for stage, turns in by_stage.items()}
 
 
 def _session_finding(

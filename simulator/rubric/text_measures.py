@@ -17,6 +17,12 @@ def word_count(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
 
 
+def talk_ratio(trainee_words: int, client_words: int) -> float | None:
+    """Trainee words per client word, to two decimals (below 1: the client talks more);
+    None before the client has said anything."""
+    return round(trainee_words / client_words, 2) if client_words else None
+
+
 def sentences(text: str) -> list[re.Match[str]]:
     """Sentence-like stretches split at ., ! ? and line breaks, blanks dropped."""
     return [match for match in _SENTENCE.finditer(text) if match.group().strip()]

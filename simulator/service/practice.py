@@ -34,8 +34,7 @@ from simulator.engine.simulation import (
     check_reply,
 )
 from simulator.engine.state import Finding, SessionState, TurnRecord
-from simulator.rubric.report import SessionReport
-from simulator.rubric.text_measures import word_count
+from simulator.rubric.report import SessionReport, count_turns
 from simulator.service.access import can_read_attempt, can_review_attempt, is_owner, require_act, require_read
 from simulator.service.auth import Principal
 from simulator.service.cohorts import require_signed_in
@@ -548,17 +547,7 @@ def _turn_view(turn: TurnRecord, rubric: Rubric, *, with_thought: bool) -> TurnV
 
 
 def live_counts(turns: Iterable[TurnRecord]) -> LiveCounts:
-    counts = {"turns": 0, "open_questions": 0, "closed_questions": 0, "reflections": 0, "trainee_words": 0,
-              "client_words": 0}
-    for turn in turns:
-        names = turn.signal_names
-        counts["turns"] += 1
-        counts["open_questions"] += "open_question" in names
-        counts["closed_questions"] += "closed_question" in names
-        counts["reflections"] += "reflection" in names
-        counts["trainee_words"] += word_count(turn.reply)
-        counts["client_words"] += word_count(turn.client_line)
-    return LiveCounts(**counts)
+    return LiveCounts(**count_turns(turns).model_dump())
 
 
 def _attempt_view(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.rubric.report import SessionReport
+from simulator.rubric.text_measures import talk_ratio
 
 Localised = dict[str, str]
 
@@ -80,7 +81,8 @@ class TurnView:
 
 @dataclass(frozen=True)
 class LiveCounts:
-    """The sidebar's running counts over the whole attempt."""
+    """The sidebar's running counts over the whole attempt (``rubric.report.count_turns``,
+    frozen for the view)."""
 
     turns: int = 0
     open_questions: int = 0
@@ -92,7 +94,7 @@ class LiveCounts:
     @property
     def talk_ratio(self) -> float | None:
         """Trainee words per client word (below 1: the client talks more)."""
-        return round(self.trainee_words / self.client_words, 2) if self.client_words else None
+        return talk_ratio(self.trainee_words, self.client_words)
 
 
 @dataclass(frozen=True)
