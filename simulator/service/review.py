@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -378,15 +378,28 @@ def _finished_for_correction(session: Session, principal: Principal, attempt_id:
     return attempt
 
 
+def _correct(
+    db: Database, principal: Principal | None, attempt_id: Any, turn_index: int, action: str, note: Any,
+    target: Callable[[Session, Attempt, Turn], tuple[str, str]],
+) -> tuple[Principal, SessionReport]:
+    """Store one correction of a finished attempt's reply and recompute its scores, in one
+    transaction. ``target`` checks the correction applies and names its (principle, finding key)."""
+    staff = require_staff(principal)
+    note = _note(note)
+    with db.transaction() as session:
+        attempt = _finished_for_correction(session, staff, attempt_id)
+        turn = _turn(session, attempt, turn_index)
+        principle_id, key = target(session, attempt, turn)
+        review_repo.add_correction(session, turn_id=turn.id, author_id=staff.user_id, action=action,
+                                   principle_id=principle_id, finding_key=key, note=note)
+        return staff, recompute(session, attempt)
+
+
 def dismiss_finding(
     db: Database, principal: Principal | None, attempt_id: int, turn_index: int, key: str, note: str = ""
 ) -> SessionReport:
     """"Not what happened": remove an engine finding from the scoring; returns the new report."""
-    principal = require_staff(principal)
-    note = _note(note)
-    with db.transaction() as session:
-        attempt = _finished_for_correction(session, principal, attempt_id)
-        turn = _turn(session, attempt, turn_index)
+    def dismissed(session: Session, attempt: Attempt, turn: Turn) -> tuple[str, str]:
         state = SessionState.model_validate(attempt.state)
         record = next((t for t in state.turns if t.index == turn.index), None)
         finding = next((f for f in (record.findings if record else []) if f.key == key), None)
@@ -396,10 +409,10 @@ def dismiss_finding(
                 if c.action == "dismiss" and c.turn_index == turn.index}  # type: ignore[attr-defined]
         if key in done:
             raise Conflict("that finding is already dismissed", reason="already_corrected")
-        review_repo.add_correction(session, turn_id=turn.id, author_id=principal.user_id, action="dismiss",
-                                   principle_id=finding.principle, finding_key=key, note=note)
-        report = recompute(session, attempt)
-    log.info("user %d dismissed %s in attempt %d turn %d", principal.user_id, key, attempt_id, turn_index)
+        return finding.principle, key
+
+    staff, report = _correct(db, principal, attempt_id, turn_index, "dismiss", note, dismissed)
+    log.info("user %d dismissed %s in attempt %d turn %d", staff.user_id, key, attempt_id, turn_index)
     return report
 
 
@@ -407,11 +420,7 @@ def add_finding(
     db: Database, principal: Principal | None, attempt_id: int, turn_index: int, principle_id: str, note: str = ""
 ) -> SessionReport:
     """A missed finding: the reply did show (or break) ``principle_id``, a principle of its stage."""
-    principal = require_staff(principal)
-    note = _note(note)
-    with db.transaction() as session:
-        attempt = _finished_for_correction(session, principal, attempt_id)
-        turn = _turn(session, attempt, turn_index)
+    def added(session: Session, attempt: Attempt, turn: Turn) -> tuple[str, str]:
         _, rubric = practice._scenario(attempt.scenario_id)
         principle = next((p for p in rubric.principles if p.id == principle_id), None)
         if principle is None or turn.stage not in principle.stages:
@@ -423,10 +432,10 @@ def add_finding(
         position = next(i for i, t in enumerate(state.turns) if t.index == turn.index)
         if any(f.principle == principle_id for f in current[position]):
             raise Conflict("the reply already has that finding", reason="already_corrected")
-        review_repo.add_correction(session, turn_id=turn.id, author_id=principal.user_id, action="add",
-                                   principle_id=principle_id, finding_key=f"{principle_id}@-1", note=note)
-        report = recompute(session, attempt)
-    log.info("user %d added %s to attempt %d turn %d", principal.user_id, principle_id, attempt_id, turn_index)
+        return principle_id, f"{principle_id}@-1"
+
+    staff, report = _correct(db, principal, attempt_id, turn_index, "add", note, added)
+    log.info("user %d added %s to attempt %d turn %d", staff.user_id, principle_id, attempt_id, turn_index)
     return report
 
 
