@@ -8,23 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PYTHON="${PYTHON:-python3}"
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "Kohtaamo needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
-    exit 1
-fi
-
-if [ ! -x .venv/bin/python ]; then
-    echo "creating .venv"
-    "$PYTHON" -m venv .venv
-fi
-# Reinstall only when the project's metadata changed since the last install.
-stamp=.venv/.kohtaamo-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "installing Kohtaamo into .venv"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
-    touch "$stamp"
-fi
+. scripts/venv.sh
+ensure_venv . .venv/.kohtaamo-installed "Kohtaamo"
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///kohtaamo.db}"
 .venv/bin/simulator db upgrade

@@ -7,22 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PYTHON="${PYTHON:-python3}"
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "Kohtaamo needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
-    exit 1
-fi
-
-if [ ! -x .venv/bin/python ]; then
-    echo "creating .venv"
-    "$PYTHON" -m venv .venv
-fi
-stamp=.venv/.kohtaamo-test-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "installing Kohtaamo with test extras into .venv"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-    touch "$stamp"
-fi
+. scripts/venv.sh
+ensure_venv '.[test]' .venv/.kohtaamo-test-installed "Kohtaamo with test extras"
 
 set +e
 .venv/bin/python -m pytest "$@"
