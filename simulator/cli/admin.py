@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.cli.db import add_url_option, error, require_schema, resolve_url, run_friendly, shown_url
+from simulator.cli.db import add_url_option, error, resolve_url, run_friendly, schema_database, shown_url
 
 DEMO_COHORT = "Demo-ryhmä"
 DEMO_ACCOUNTS = (
@@ -85,11 +85,8 @@ def _demo(args: argparse.Namespace, url: str) -> int:
 def _purge(args: argparse.Namespace, url: str) -> int:
     from simulator.service import auth, users
 
-    db = require_schema(url)
-    try:
+    with schema_database(url) as db:
         removed = users.purge_attempts_older_than(db, args.days, actor=auth.SYSTEM)
-    finally:
-        db.dispose()
     print(f"deleted {removed} attempt(s) untouched for more than {args.days} day(s)")
     return 0
 

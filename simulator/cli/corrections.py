@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
-from simulator.cli.db import add_url_option, require_schema, resolve_url, run_friendly
+from simulator.cli.db import add_url_option, run_with_database
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,26 +25,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    url = resolve_url(args)
-    return run_friendly(url, lambda: _run(args, url))
+    return run_with_database(args, lambda db: _run(args, db))
 
 
-def _run(args: argparse.Namespace, url: str) -> int:
+def _run(args: argparse.Namespace, db: Any) -> int:
     from simulator.service.auth import SYSTEM
     from simulator.service.review import export_corrections
 
-    db = require_schema(url)
+    handle = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    count = 0
     try:
-        handle = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
-        count = 0
-        try:
-            for record in export_corrections(db, SYSTEM):
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-        finally:
-            if handle is not sys.stdout:
-                handle.close()
+        for record in export_corrections(db, SYSTEM):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
     finally:
-        db.dispose()
+        if handle is not sys.stdout:
+            handle.close()
     print(f"{count} corrected repl{'y' if count == 1 else 'ies'} written", file=sys.stderr)
     return 0

@@ -94,6 +94,27 @@ def require_schema(url: str) -> Any:
     return db
 
 
+@contextmanager
+def schema_database(url: str) -> Iterator[Any]:
+    """``require_schema``'s Database for the block, disposed after it."""
+    db = require_schema(url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def run_with_database(args: argparse.Namespace, action: Callable[[Any], int]) -> int:
+    """A command's body on the up-to-date database at ``--database-url``, with friendly errors."""
+    url = resolve_url(args)
+
+    def on_database() -> int:
+        with schema_database(url) as db:
+            return action(db)
+
+    return run_friendly(url, on_database)
+
+
 def _require_file(url: str) -> None:
     """Refuse to conjure an empty SQLite file out of a mistyped path."""
     from pathlib import Path

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import Any
 
-from simulator.cli.db import add_url_option, error, require_schema, resolve_url, run_friendly
+from simulator.cli.db import add_url_option, error, run_with_database
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -50,59 +51,54 @@ def read_password(prompt: str = "Password: ") -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    url = resolve_url(args)
-    return run_friendly(url, lambda: _run(args, url))
+    return run_with_database(args, lambda db: _run(args, db))
 
 
-def _run(args: argparse.Namespace, url: str) -> int:
+def _run(args: argparse.Namespace, db: Any) -> int:
     from simulator.service import auth, users
     from simulator.store import users as user_repo
 
-    db = require_schema(url)
-    try:
-        if args.users_command == "list":
-            for user in users.list_users(db, auth.SYSTEM):
-                flag = "  (must change password)" if user.must_change_password else ""
-                print(f"{user.id}\t{user.username}\t{user.role}\t{user.locale}\t{user.display_name}{flag}")
-            return 0
-        if args.users_command == "add":
-            auth.validate_username(args.name)  # fail before asking for a password
-            password = read_password()
-            if password is None:
-                return 1
-            info = users.create_user(
-                db,
-                auth.SYSTEM,
-                args.name,
-                password,
-                args.role,
-                display_name=args.display_name,
-                locale=args.locale,
-                must_change_password=args.must_change_password,
-            )
-            print(f"created {info.role} {info.username} (id {info.id})")
-            return 0
-        with db.read() as session:
-            user = user_repo.get_by_username(session, args.name)
-            user_id = user.id if user is not None else None
-        if user_id is None:
-            return error(f"no user named {args.name!r}")
-        if args.users_command == "delete":
-            if not args.yes:
-                if not sys.stdin.isatty():
-                    return error("deleting needs --yes when not run on a terminal")
-                answer = input(f"Delete {args.name} and all of their attempts? [y/N] ")
-                if answer.strip().lower() not in ("y", "yes", "k", "kyllä"):
-                    print("nothing deleted")
-                    return 0
-            users.delete_user(db, auth.SYSTEM, user_id)
-            print(f"deleted {args.name}")
-            return 0
-        password = read_password("New password: ")
+    if args.users_command == "list":
+        for user in users.list_users(db, auth.SYSTEM):
+            flag = "  (must change password)" if user.must_change_password else ""
+            print(f"{user.id}\t{user.username}\t{user.role}\t{user.locale}\t{user.display_name}{flag}")
+        return 0
+    if args.users_command == "add":
+        auth.validate_username(args.name)  # fail before asking for a password
+        password = read_password()
         if password is None:
             return 1
-        auth.reset_password(db, auth.SYSTEM, user_id, password)
-        print(f"password of {args.name} reset; they must change it at their next login")
+        info = users.create_user(
+            db,
+            auth.SYSTEM,
+            args.name,
+            password,
+            args.role,
+            display_name=args.display_name,
+            locale=args.locale,
+            must_change_password=args.must_change_password,
+        )
+        print(f"created {info.role} {info.username} (id {info.id})")
         return 0
-    finally:
-        db.dispose()
+    with db.read() as session:
+        user = user_repo.get_by_username(session, args.name)
+        user_id = user.id if user is not None else None
+    if user_id is None:
+        return error(f"no user named {args.name!r}")
+    if args.users_command == "delete":
+        if not args.yes:
+            if not sys.stdin.isatty():
+                return error("deleting needs --yes when not run on a terminal")
+            answer = input(f"Delete {args.name} and all of their attempts? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes", "k", "kyllä"):
+                print("nothing deleted")
+                return 0
+        users.delete_user(db, auth.SYSTEM, user_id)
+        print(f"deleted {args.name}")
+        return 0
+    password = read_password("New password: ")
+    if password is None:
+        return 1
+    auth.reset_password(db, auth.SYSTEM, user_id, password)
+    print(f"password of {args.name} reset; they must change it at their next login")
+    return 0
