@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, play, principal  # noqa: E402
+from test_cohorts_world import SCENARIO, need_scenario, play, principal  # noqa: E402
 
 from simulator.content.library import get_library  # noqa: E402
 from simulator.service import assignments, cohorts, practice  # noqa: E402
@@ -19,8 +19,7 @@ from simulator.store import Database  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+    need_scenario()
 
 
 def test_status_rule() -> None:

@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
-from simulator.content.library import get_library  # noqa: E402
 from simulator.service import assignments, cohorts, dashboard, practice, progress, review  # noqa: E402
 from simulator.service.errors import Forbidden  # noqa: E402
 from simulator.store import Database  # noqa: E402
@@ -164,8 +163,7 @@ class _Rollback(Exception):
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+    need_scenario()
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("matrix") / "kohtaamo.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)

@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+from test_cohorts_world import World  # noqa: E402
 
-from simulator.content.library import get_library  # noqa: E402
 from simulator.service import dashboard, review  # noqa: E402
 from simulator.service.errors import Conflict  # noqa: E402
 from simulator.store import Database  # noqa: E402
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-    return build_world(db)
 
 
 def test_mentor_dashboard(world: World) -> None:
@@ -114,12 +106,11 @@ def test_csv_with_names_and_pseudonymised(world: World) -> None:
 
 
 def test_csv_cells_cannot_become_formulas(db: Database) -> None:
-    from test_cohorts_world import play, principal
+    from test_cohorts_world import need_scenario, play, principal
 
     from simulator.service import cohorts
 
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip("content missing")
+    need_scenario()
     mentor = principal(db, "mentori", "mentor", "Mentori")
     evil = principal(db, "evil", "trainee", "=HYPERLINK(\"http://x\")")
     cohort = cohorts.create_cohort(db, mentor, "R")

@@ -10,18 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+from test_cohorts_world import World  # noqa: E402
 
-from simulator.content.library import get_library  # noqa: E402
 from simulator.service import practice  # noqa: E402
-from simulator.store import Database  # noqa: E402
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-    return build_world(db)
 
 
 def test_a_cohort_member_reads_a_shared_debrief_without_owner_or_comparison(world: World) -> None:

@@ -10,21 +10,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, World, build_world  # noqa: E402
+from test_cohorts_world import SCENARIO, World  # noqa: E402
 
 from simulator.content.library import get_library  # noqa: E402
 from simulator.service import practice, review  # noqa: E402
 from simulator.service.auth import SYSTEM  # noqa: E402
 from simulator.service.errors import Conflict, InvalidInput, NotFound  # noqa: E402
-from simulator.store import Database  # noqa: E402
 from simulator.store.models import Attempt, Correction  # noqa: E402
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-    return build_world(db)
 
 
 def test_dismissing_a_positive_finding_lowers_the_stored_score(world: World) -> None:
