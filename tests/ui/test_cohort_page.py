@@ -7,37 +7,17 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.content.library import get_library
-from simulator.service import auth, cohorts, practice, users
+from simulator.service import auth, cohorts, users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.i18n import translate
 
-SCENARIO = "fi-kiintiopakolainen"
+from .support import finished_attempt, go, need_scenario
 
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-
-
-def _finish(db: Database, username: str, password: str, replies: list[str]) -> int:
-    principal, _ = auth.login(db, username, password)
-    view = practice.start_attempt(db, principal, SCENARIO, seed=2)
-    for text in replies:
-        practice.reply(db, principal, view.id, text)
-    practice.end_attempt(db, principal, view.id)
-    return view.id
-
-
-def _go(at: AppTest, name: str) -> AppTest:
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    need_scenario()
 
 
 def test_cohort_view_is_anonymous_and_sharing_works(
@@ -49,13 +29,13 @@ def test_cohort_view_is_anonymous_and_sharing_works(
     me = auth.login(ui_db, "trainee", "trainee")[0]
     for user_id in (me.user_id, other.id):
         cohorts.add_trainee(ui_db, mentor, cohort.id, user_id)
-    _finish(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija.", "Mitä sinulle kuuluu?"])
-    theirs = _finish(ui_db, "salainen", "salainen-123", ["Katson koneelta tietosi."])
+    finished_attempt(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija.", "Mitä sinulle kuuluu?"])
+    theirs = finished_attempt(ui_db, "salainen", "salainen-123", ["Katson koneelta tietosi."])
     from simulator.service import dashboard
 
     dashboard.share_attempt(ui_db, auth.login(ui_db, "salainen", "salainen-123")[0], theirs)
 
-    at = _go(app(login_token("trainee")).run(), "cohort")
+    at = go(app(login_token("trainee")).run(), "cohort")
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     table = at.dataframe[0].value.to_string()
     assert translate("fi", "cohort.rank", rank=1, of=2) in table or translate("fi", "cohort.rank", rank=2, of=2) in table
@@ -69,5 +49,5 @@ def test_cohort_view_is_anonymous_and_sharing_works(
 
 
 def test_cohort_page_without_a_cohort(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
-    at = _go(app(login_token("trainee")).run(), "cohort")
+    at = go(app(login_token("trainee")).run(), "cohort")
     assert translate("fi", "cohort.none") in [i.value for i in at.info]

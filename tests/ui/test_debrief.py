@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.content.library import get_library
-from simulator.service import auth, practice, users
+from simulator.service import users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.i18n import translate
 
-SCENARIO = "fi-kiintiopakolainen"
+from .support import finished_attempt, go, need_scenario
+
 REPLIES = [
     "Hei, tervetuloa! Olen Maija. Meillä on tunti aikaa tänään.",
     "Mitä sinulle kuuluu? Kerro, mikä sinua mietityttää.",
@@ -24,34 +24,15 @@ REPLIES = [
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-
-
-def _finished(db: Database, username: str, password: str, replies: list[str]) -> int:
-    principal, _ = auth.login(db, username, password)
-    view = practice.start_attempt(db, principal, SCENARIO, seed=2)
-    for text in replies:
-        practice.reply(db, principal, view.id, text)
-    practice.end_attempt(db, principal, view.id)
-    return view.id
-
-
-def _go(at: AppTest, name: str) -> AppTest:
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    need_scenario()
 
 
 def test_debrief_shows_scores_chart_outcomes_transcript_comparison_and_downloads(
     app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
 ) -> None:
-    _finished(ui_db, "trainee", "trainee", REPLIES[:2])
-    latest = _finished(ui_db, "trainee", "trainee", REPLIES)
-    at = _go(app(login_token("trainee")).run(), "debrief")
+    finished_attempt(ui_db, "trainee", "trainee", REPLIES[:2])
+    latest = finished_attempt(ui_db, "trainee", "trainee", REPLIES)
+    at = go(app(login_token("trainee")).run(), "debrief")
     assert translate("fi", "debrief.title") in [t.value for t in at.title]
     assert at.session_state["debrief_attempt_id"] == latest  # the newest opens by default
     labels = [m.label for m in at.metric]
@@ -71,10 +52,10 @@ def test_a_trainee_cannot_open_another_trainees_debrief(
     app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
 ) -> None:
     users.create_user(ui_db, SYSTEM, "toinen", "toinen-salasana", "trainee")
-    theirs = _finished(ui_db, "toinen", "toinen-salasana", ["Salainen vastaus numero yksi."])
+    theirs = finished_attempt(ui_db, "toinen", "toinen-salasana", ["Salainen vastaus numero yksi."])
     at = app(login_token("trainee")).run()
     at.query_params["attempt"] = str(theirs)
-    _go(at, "debrief")
+    go(at, "debrief")
     assert translate("fi", "debrief.error.not_your_attempt") in [e.value for e in at.error]
     shown = "\n".join(m.value for m in at.markdown)
     assert "Salainen" not in shown
@@ -82,5 +63,5 @@ def test_a_trainee_cannot_open_another_trainees_debrief(
 
 
 def test_debrief_without_finished_attempts(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
-    at = _go(app(login_token("trainee")).run(), "debrief")
+    at = go(app(login_token("trainee")).run(), "debrief")
     assert translate("fi", "debrief.none") in [i.value for i in at.info]

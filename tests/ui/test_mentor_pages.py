@@ -8,15 +8,15 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.content.library import get_library
-from simulator.service import auth, cohorts, practice
+from simulator.service import auth, cohorts
 from simulator.service.auth import Principal
 from simulator.store import Database
 from simulator.ui.i18n import translate
 from simulator.ui.navigation import specs_for
 from simulator.ui.session import TEST_TOKEN_KEY
 
-SCENARIO = "fi-kiintiopakolainen"
+from .support import SCENARIO, finished_attempt, go, need_scenario
+
 REPLIES = [
     "Hei, tervetuloa! Olen Maija. Meillä on tunti aikaa tänään.",
     "Mitä sinulle kuuluu? Kerro, mikä sinua mietityttää.",
@@ -27,17 +27,7 @@ MENTOR_PAGES = {"mentor_cohorts", "mentor_assign", "mentor_review", "mentor_dash
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-
-
-def _go(at: AppTest, name: str) -> AppTest:
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    need_scenario()
 
 
 def _texts(at: AppTest) -> str:
@@ -45,15 +35,6 @@ def _texts(at: AppTest) -> str:
     parts += [e.value for e in at.error] + [i.value for i in at.info] + [t.value for t in at.text]
     parts += [h.value for h in at.subheader]
     return "\n".join(str(p) for p in parts)
-
-
-def _finish(db: Database, username: str) -> int:
-    principal, _ = auth.login(db, username, username)
-    view = practice.start_attempt(db, principal, SCENARIO, seed=2)
-    for text in REPLIES:
-        practice.reply(db, principal, view.id, text)
-    practice.end_attempt(db, principal, view.id)
-    return view.id
 
 
 def test_navigation_per_role(ui_db: Database) -> None:
@@ -68,7 +49,7 @@ def test_navigation_per_role(ui_db: Database) -> None:
 def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database) -> None:
     mentor_token = login_token("mentor")
     # create a cohort and add the demo trainee
-    at = _go(app(mentor_token).run(), "mentor_cohorts")
+    at = go(app(mentor_token).run(), "mentor_cohorts")
     at.text_input(key="mentor_cohorts_new_name").input("Kevään ryhmä")
     at.button(key="mentor_cohorts_create").click().run()
     assert not at.exception, at.exception
@@ -83,7 +64,7 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     assert at.code and len(at.code[0].value) >= 12
 
     # assign the scenario to the cohort
-    at = _go(app(mentor_token).run(), "mentor_assign")
+    at = go(app(mentor_token).run(), "mentor_assign")
     at.selectbox(key="mentor_assign_scenario").select(SCENARIO)
     at.text_area(key="mentor_assign_note").input("Harjoitelkaa ensi viikkoon mennessä")
     at.button(key="mentor_assign_submit").click().run()
@@ -91,12 +72,12 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     assert at.success and at.dataframe  # the assignment listing
 
     # the trainee sees it first, with its status, and completes it
-    trainee_at = _go(app(login_token("trainee")).run(), "picker")
+    trainee_at = go(app(login_token("trainee")).run(), "picker")
     assert translate("fi", "cohort.assigned_status", status=translate("fi", "cohort.status.not_started")) in _texts(trainee_at)
-    attempt_id = _finish(ui_db, "trainee")
+    attempt_id = finished_attempt(ui_db, "trainee", "trainee", REPLIES)
 
     # review: dismiss a finding and comment
-    at = _go(app(mentor_token).run(), "mentor_review")
+    at = go(app(mentor_token).run(), "mentor_review")
     assert at.selectbox(key="mentor_review_choose").value == attempt_id
     dismiss = [b for b in at.button if str(b.key).startswith(f"mentor_review_dismiss_{attempt_id}_")]
     assert dismiss
@@ -108,7 +89,7 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     assert "Lämmin alku!" in _texts(at)
 
     # the dashboard shows the finished attempt
-    at = _go(app(mentor_token).run(), "mentor_dashboard")
+    at = go(app(mentor_token).run(), "mentor_dashboard")
     values = {m.label: m.value for m in at.metric}
     assert values[translate("fi", "mentor.dashboard.finished")] == "1"
     assert len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) >= 3
@@ -117,7 +98,7 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     # the trainee's debrief shows the mentor's comment and correction
     trainee_at = app(login_token("trainee")).run()
     trainee_at.query_params["attempt"] = str(attempt_id)
-    _go(trainee_at, "debrief")
+    go(trainee_at, "debrief")
     shown = _texts(trainee_at)
     assert translate("fi", "mentor.debrief.heading") in shown and "Lämmin alku!" in shown
 

@@ -14,7 +14,8 @@ from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.i18n import translate
 
-SCENARIO = "fi-kiintiopakolainen"
+from .support import SCENARIO, need_scenario
+
 REPLIES = [
     "Hei, tervetuloa! Olen Maija. Meillä on tunti aikaa tänään.",
     "Mitä sinulle kuuluu? Kerro, mikä sinua mietityttää.",
@@ -28,8 +29,7 @@ REPLIES = [
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
+    need_scenario()
 
 
 def fi(key: str, **params: object) -> str:

@@ -7,31 +7,20 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.content.library import get_library
 from simulator.service import auth, practice
 from simulator.store import Database
 from simulator.ui.i18n import translate
 
-SCENARIO = "fi-kiintiopakolainen"
+from .support import SCENARIO, go, need_scenario
 
 
 @pytest.fixture(autouse=True)
 def _content() -> None:
-    if SCENARIO not in get_library().scenarios:
-        pytest.skip(f"scenario {SCENARIO} is not in the content yet")
-
-
-def _go(at: AppTest, name: str) -> AppTest:
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    need_scenario()
 
 
 def test_progress_empty(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
-    at = _go(app(login_token("trainee")).run(), "progress")
+    at = go(app(login_token("trainee")).run(), "progress")
     assert translate("fi", "progress.empty") in [i.value for i in at.info]
 
 
@@ -44,7 +33,7 @@ def test_progress_charts_and_per_scenario(
         for text in replies:
             practice.reply(ui_db, principal, view.id, text)
         practice.end_attempt(ui_db, principal, view.id)
-    at = _go(app(login_token("trainee")).run(), "progress")
+    at = go(app(login_token("trainee")).run(), "progress")
     assert translate("fi", "progress.title") in [t.value for t in at.title]
     assert len(at.get("vega_lite_chart")) == 3  # overall, stages, principles
     labels = [m.label for m in at.metric]
