@@ -316,6 +316,7 @@ def reply(
             except SessionClosed:
                 raise AttemptFinished(attempt.id) from None
             state = simulation.state.model_dump(mode="json")
+            machine_state = {key: value for key, value in state.items() if key != "turns"}
             attempt_repo.add_turn(
                 session,
                 attempt,
@@ -327,6 +328,7 @@ def reply(
                 stage=record.stage,
                 trust=float(record.trust_after),
                 state=state,
+                turn_state=machine_state,
                 hints_used=simulation.state.hints_used,
             )
             _after_turn_stored(session, attempt, record)

@@ -83,13 +83,20 @@ def add_turn(
     stage: str,
     trust: float,
     state: dict[str, Any],
+    turn_state: dict[str, Any] | None = None,
     inner_thought: str | None = None,
     signals: list[Any] | None = None,
     findings: list[Any] | None = None,
     hints_used: int | None = None,
     now: datetime | None = None,
 ) -> Turn:
-    """Append the next turn and move the attempt's state forward (same transaction)."""
+    """Append the next turn and move the attempt's state forward (same transaction).
+
+    ``state`` is the whole session for the attempt; ``turn_state`` what the turn row keeps
+    of it (default: all of it). The service stores the machine's state there without the
+    turn history, which the turn rows themselves are: a full copy per turn grew with the
+    square of the attempt's length.
+    """
     if attempt.status != "active":
         raise ValueError(f"attempt {attempt.id} is {attempt.status}; no more turns")
     now = now or utcnow()
@@ -104,7 +111,7 @@ def add_turn(
         findings=list(findings or []),
         stage=stage,
         trust=trust,
-        state=dict(state),
+        state=dict(state if turn_state is None else turn_state),
         created_at=now,
     )
     session.add(turn)
