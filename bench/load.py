@@ -49,6 +49,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from simulator.content.errors import ContentError  # noqa: E402
 from simulator.content.library import get_library  # noqa: E402
+from simulator.runtime import prepare_process  # noqa: E402
 from simulator.content.transcript import load_transcripts  # noqa: E402
 from simulator.service import practice  # noqa: E402
 from simulator.service.auth import SYSTEM, Principal  # noqa: E402
@@ -148,7 +149,9 @@ def make_trainees(db: Database, n: int, tag: str) -> list[Principal]:
 
 
 def warm_up(db: Database, principal: Principal, scripts: list[tuple[str, str, list[str]]]) -> None:
-    """Play each scenario once so lazy loads (detectors, caches) are not timed."""
+    """Get ready as an app instance does: load and freeze the content (``prepare_process``,
+    inherited by forked workers), then play each scenario once so lazy caches are not timed."""
+    prepare_process()
     for scenario_id in sorted({s for s, _, _ in scripts}):
         replies = next(r for s, _, r in scripts if s == scenario_id)
         attempt = practice.start_attempt(db, principal, scenario_id, seed=0)
