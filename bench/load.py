@@ -149,15 +149,15 @@ def make_trainees(db: Database, n: int, tag: str) -> list[Principal]:
 
 
 def warm_up(db: Database, principal: Principal, scripts: list[tuple[str, str, list[str]]]) -> None:
-    """Get ready as an app instance does: load and freeze the content (``prepare_process``,
-    inherited by forked workers), then play each scenario once so lazy caches are not timed."""
-    prepare_process()
+    """Play each scenario once so lazy loads are not timed, then get ready as an app
+    instance does (``prepare_process``; forked workers inherit it)."""
     for scenario_id in sorted({s for s, _, _ in scripts}):
         replies = next(r for s, _, r in scripts if s == scenario_id)
         attempt = practice.start_attempt(db, principal, scenario_id, seed=0)
         for index, text in enumerate(replies[:3]):
             practice.reply(db, principal, attempt.id, text, expected_index=index)
         practice.end_attempt(db, principal, attempt.id)
+    prepare_process()
 
 
 def is_locked_error(exc: BaseException) -> bool:

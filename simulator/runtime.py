@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 
-YOUNG_THRESHOLD = 10_000  # CPython's default is 700 allocations
+# CPython's defaults are (700, 10, 10): a young collection every 700 net allocations, a
+# full one every 100 young ones. A reply allocates thousands of short-lived objects.
+THRESHOLDS = (10_000, 50, 100)
 
 
 def prepare_process() -> None:
@@ -28,5 +30,4 @@ def prepare_process() -> None:
         get_detector(language)
     gc.collect()
     gc.freeze()  # everything loaded so far lives as long as the process
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    gc.set_threshold(*THRESHOLDS)

@@ -329,6 +329,7 @@ def reply(
                 trust=float(record.trust_after),
                 state=state,
                 turn_state=machine_state,
+                index=record.index,
                 hints_used=simulation.state.hints_used,
             )
             _after_turn_stored(session, attempt, record)

@@ -89,6 +89,7 @@ def add_turn(
     findings: list[Any] | None = None,
     hints_used: int | None = None,
     now: datetime | None = None,
+    index: int | None = None,
 ) -> Turn:
     """Append the next turn and move the attempt's state forward (same transaction).
 
@@ -100,10 +101,12 @@ def add_turn(
     if attempt.status != "active":
         raise ValueError(f"attempt {attempt.id} is {attempt.status}; no more turns")
     now = now or utcnow()
-    last = session.scalar(select(func.max(Turn.index)).where(Turn.attempt_id == attempt.id))
+    if index is None:  # callers that know the index (the service: the engine's turn count) save a query
+        last = session.scalar(select(func.max(Turn.index)).where(Turn.attempt_id == attempt.id))
+        index = 0 if last is None else last + 1
     turn = Turn(
         attempt_id=attempt.id,
-        index=0 if last is None else last + 1,
+        index=index,
         reply=reply,
         client_line=client_line,
         inner_thought=inner_thought,
