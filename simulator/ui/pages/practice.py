@@ -58,14 +58,19 @@ def render() -> None:
     if view.finished or view.user_id != principal.user_id:
         _read_only(view)
         return
+    # The chat input is pinned to the bottom wherever it is called; reading it first stores
+    # the reply before anything is drawn, so a reply costs one script run instead of two.
+    prompt = st.chat_input(t("practice.input_placeholder"), key=INPUT_KEY)
+    if prompt is not None and _send(db, principal, view, prompt):
+        view = practice.get_attempt(db, principal, attempt_id)
+        if view.finished:
+            _read_only(view)
+            return
     with st.expander(t("practice.brief_title"), expanded=not view.turns):
         st.markdown(escape(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
     _notice()
-    prompt = st.chat_input(t("practice.input_placeholder"), key=INPUT_KEY)
-    if prompt is not None:
-        _send(db, principal, view, prompt)
 
 
 def _read_only(view: AttemptView) -> None:
@@ -156,23 +161,21 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
         st.rerun()
 
 
-def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> None:
+def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> bool:
+    """Store the reply; False (with a notice for this run) when it was not sent."""
     try:
         practice.reply(db, principal, view.id, text, expected_index=view.next_index)
     except practice.ReplyRefused as error:
-        if error.code == "too_long":
-            st.session_state[NOTICE_KEY] = ("too_long", text)
-        else:
-            st.session_state[NOTICE_KEY] = ("empty", "")
-        st.rerun()
+        st.session_state[NOTICE_KEY] = ("too_long", text) if error.code == "too_long" else ("empty", "")
+        return False
     except ServiceError as error:
         st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
-        st.rerun()
-    st.rerun()
+        return False
+    return True
 
 
 def _notice() -> None:
-    """Shows, once, why the last reply was not sent (kept across the rerun that follows)."""
+    """Shows, once, why the last reply was not sent."""
     notice = st.session_state.pop(NOTICE_KEY, None)
     if not notice:
         return
