@@ -32,7 +32,11 @@ def _run(args: argparse.Namespace, db: Any) -> int:
     from simulator.service.auth import SYSTEM
     from simulator.service.review import export_corrections
 
-    handle = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        handle = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     count = 0
     try:
         for record in export_corrections(db, SYSTEM):

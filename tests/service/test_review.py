@@ -111,6 +111,17 @@ def test_export_corrections_labelled_set_format(world: World, tmp_path: Path) ->
     assert {r["id"] for r in lines} == set(records)
 
 
+def test_export_corrections_to_an_unwritable_place_is_a_clear_error(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simulator.cli import main
+
+    missing = tmp_path / "no-such-folder" / "corrections.jsonl"
+    assert main(["export-corrections", "--jsonl", "--out", str(missing), "--database-url", world.db.url]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: cannot write" in err and "Traceback" not in err
+
+
 def test_correction_signal_mapping_rule() -> None:
     rubric = get_library().rubric_for(get_library().scenario(SCENARIO))
 
