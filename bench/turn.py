@@ -2,7 +2,8 @@
 
 Run by hand: ``.venv/bin/python bench/turn.py``. Replays every scenario's golden
 transcripts many times through the engine (no database) and prints the per-turn
-latency beside the budget (p95 <= 5 ms).
+latency beside the budget (p95 <= 5 ms), and the resident memory of the process with
+the whole engine loaded (every scenario, the rubric, both detectors; budget 150 MiB).
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from simulator.content.transcript import load_transcripts  # noqa: E402
 from simulator.engine.simulation import Simulation  # noqa: E402
 
 BUDGET_P95_MS = 5.0
+BUDGET_RSS_MIB = 150.0
 ROUNDS = 20
+
+
+def rss_mib() -> float:
+    """Resident memory of this process (Linux /proc), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -55,7 +65,9 @@ def main() -> int:
     print(f"{'p50 per turn':<22}{p50:>10.2f}ms{'':>12}")
     print(f"{'p95 per turn':<22}{p95:>10.2f}ms{BUDGET_P95_MS:>10.2f}ms  {'OK' if p95 <= BUDGET_P95_MS else 'OVER'}")
     print(f"{'max per turn':<22}{max(timings):>10.2f}ms")
-    return 0 if p95 <= BUDGET_P95_MS else 1
+    rss = rss_mib()
+    print(f"{'RSS, engine loaded':<22}{rss:>9.1f}MiB{BUDGET_RSS_MIB:>9.1f}MiB  {'OK' if rss <= BUDGET_RSS_MIB else 'OVER'}")
+    return 0 if p95 <= BUDGET_P95_MS and rss <= BUDGET_RSS_MIB else 1
 
 
 if __name__ == "__main__":
