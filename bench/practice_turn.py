@@ -7,7 +7,7 @@ the chat input, end the meeting, open the debrief. For every turn it records
 
 * the whole script run that handles the submitted reply (what the server does between
   receiving the message and having the new page ready: authentication, the service call,
-  the rerun that redraws the conversation), and
+  drawing the conversation), and
 * the service call alone (``practice.reply``: restore, engine, one write transaction).
 
 and prints median and p95 of each. Default database: a fresh SQLite file (WAL,
@@ -105,7 +105,7 @@ def main() -> int:
 
     backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"practice turn, {len(run_ms)} turns over {args.attempts} full attempts of {SCENARIO} ({backend})")
-    print(f"  script run handling a reply (AppTest, incl. rerun): median {statistics.median(run_ms):6.1f} ms"
+    print(f"  script run handling a reply (AppTest, one run):    median {statistics.median(run_ms):6.1f} ms"
           f"   p95 {percentile(run_ms, 0.95):6.1f} ms")
     print(f"  service call practice.reply (restore+engine+write):  median {statistics.median(service_ms):6.1f} ms"
           f"   p95 {percentile(service_ms, 0.95):6.1f} ms")
