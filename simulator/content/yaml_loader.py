@@ -164,10 +164,6 @@ def data_path(data: Any, loc: tuple[Any, ...]) -> FieldPath:
     return tuple(path)
 
 
-def register_union_tags(*tags: str) -> None:
-    """No longer needed: union tags are told apart from keys by walking the data."""
-
-
 def load_model(path: Path | str, model: type[M]) -> M:
     """Parse and validate one YAML file; raise :class:`ContentError` with located issues."""
     return validate_document(parse_yaml(Path(path)), model)

@@ -24,10 +24,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulator.content.errors import ContentError, ContentIssue
-from simulator.content.yaml_loader import register_union_tags
 
-KINDS = ("phrase", "question", "pattern", "overlap", "jargon", "combine")
-register_union_tags(*KINDS)
 
 _SIGNAL_RE = re.compile(r"^_?[a-z][a-z0-9_]*$")  # a leading "_" marks a helper signal, never reported
 _ITEM_RE = re.compile(r"^(?:\.\.\.\d*|\^|\$|(?:[^\s|?]+)(?:\|[^\s|?]+)*\??)$")
