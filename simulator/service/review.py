@@ -33,8 +33,8 @@ from simulator.rubric.scoring import make_finding
 from simulator.service import practice
 from simulator.service.access import require_read, require_review
 from simulator.service.auth import SYSTEM, Actor, Principal, _System
-from simulator.service.cohorts import member_ids, require_cohort_mentor, require_signed_in, require_staff
-from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.service.cohorts import require_cohort_mentor, require_signed_in, require_staff
+from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
 from simulator.store import attempts as attempt_repo

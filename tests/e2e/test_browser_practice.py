@@ -8,128 +8,30 @@ session), and the pages work together through to the debrief. Chromium is Debian
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harness import BROWSER_MARKS, CHAT_INPUT, CHAT_MESSAGE, SCENARIO, STEP_TIMEOUT_MS, idle
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-CHAT_INPUT = "[data-testid=stChatInputTextArea]"
-CHAT_MESSAGE = "[data-testid=stChatMessage]"
-SCENARIO = "fi-kiintiopakolainen"
 REPLIES = (
     "Hei ja tervetuloa! Olen Anna, työllisyyspalveluiden asiantuntija. Meillä on tänään tunti aikaa, ja ensin juttelemme rauhassa.",
     "Miten sinulla menee? Kerro vapaasti, mikä sinulle on nyt tärkeintä.",
     "Kuulostaa siltä, että lasten hoito mietityttää sinua. Kertoisitko siitä lisää?",
 )
-SERVER_START_TIMEOUT = 60.0
-STEP_TIMEOUT_MS = 90_000  # the first reply may load the Finnish lemmatiser
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing: apt-get install chromium (.ci/run does)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _simulator(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "simulator", *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run`` on a free port over a fresh SQLite database with the demo accounts."""
-    workdir = tmp_path_factory.mktemp("e2e")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("KOHTAAMO_", "STREAMLIT_"))}
-    env["DATABASE_URL"] = f"sqlite:///{workdir / 'kohtaamo.db'}"
-    env["PYTHONUNBUFFERED"] = "1"
-    _simulator("db", "upgrade", env=env)
-    _simulator("demo", env=env)
-    port = _free_port()
-    log_path = workdir / "streamlit.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                "--server.port", str(port),
-                "--server.address", "127.0.0.1",
-                "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def page(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fi-FI", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-def _idle(page: object) -> None:
-    """Wait until the script run the last action caused has finished."""
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]  # let the rerun begin
-    page.wait_for_selector(IDLE)  # type: ignore[attr-defined]
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="fi-FI", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _as_typed(text: str) -> re.Pattern[str]:
@@ -152,7 +54,7 @@ def _practise(server: str, page: object) -> None:
 
     assert isinstance(page, Page)
     page.goto(f"{server}/practice")  # a bookmarked deep link shows the login form, not "page not found"
-    _idle(page)
+    idle(page)
     expect(page.locator("#kohtaamo-username")).to_be_visible()
     expect(page.locator("[role=dialog]")).to_have_count(0)
 
@@ -161,7 +63,7 @@ def _practise(server: str, page: object) -> None:
     page.fill("#kohtaamo-password", "not-the-password")
     page.click("[data-testid=kohtaamo-login-submit]")
     page.wait_for_url(re.compile(r"auth=invalid"))
-    _idle(page)
+    idle(page)
     expect(page.locator("[data-testid=stAlert]")).to_contain_text("Väärä käyttäjätunnus tai salasana")
     assert "kohtaamo_session" not in {cookie["name"] for cookie in page.context.cookies()}
 
@@ -170,7 +72,7 @@ def _practise(server: str, page: object) -> None:
     page.fill("#kohtaamo-password", "trainee")
     page.click("[data-testid=kohtaamo-login-submit]")
     page.wait_for_url(f"{server}/")
-    _idle(page)
+    idle(page)
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
     assert cookies["kohtaamo_session"]["httpOnly"] and cookies["kohtaamo_session"]["sameSite"] == "Lax"
     assert "kohtaamo_session" not in page.evaluate("document.cookie")
@@ -179,7 +81,7 @@ def _practise(server: str, page: object) -> None:
     # Open the flagship scenario from the picker.
     page.locator(f".st-key-picker_start_{SCENARIO} button").click()
     page.wait_for_selector(CHAT_INPUT)
-    _idle(page)
+    idle(page)
     messages = page.locator(CHAT_MESSAGE)
     opening = 1  # the client's opening line
     expect(messages).to_have_count(opening)
@@ -188,7 +90,7 @@ def _practise(server: str, page: object) -> None:
         page.fill(CHAT_INPUT, reply)
         page.press(CHAT_INPUT, "Enter")
         expect(messages).to_have_count(opening + 2 * number)
-        _idle(page)
+        idle(page)
         expect(messages.nth(opening + 2 * number - 2)).to_contain_text(_as_typed(reply))
 
     # Feedback under the trainee's own replies.
@@ -198,7 +100,7 @@ def _practise(server: str, page: object) -> None:
 
     # A reload is a new Streamlit session: identity from the cookie, the attempt from the database.
     page.reload()
-    _idle(page)
+    idle(page)
     page.wait_for_selector(CHAT_INPUT)
     expect(messages).to_have_count(opening + 2 * len(REPLIES))
     for index, reply in enumerate(REPLIES):
@@ -206,9 +108,9 @@ def _practise(server: str, page: object) -> None:
 
     # End the meeting and land on the debrief.
     page.locator(".st-key-practice_end_button button").click()
-    _idle(page)
+    idle(page)
     page.locator(".st-key-practice_end_yes button").click()
     page.wait_for_selector(".st-key-debrief_download_md")
-    _idle(page)
+    idle(page)
     assert "/debrief" in page.url
     expect(page.locator(CHAT_INPUT)).to_have_count(0)
