@@ -39,3 +39,20 @@ def test_markup_typed_by_the_trainee_is_escaped() -> None:
     text = "<script>alert(1)</script> [linkki](http://x) **lihava**"
     shown = highlighted_markdown(text, [finding("positive", (0, 8), text=text)])
     assert "<script>" not in shown and "](http" not in shown and "**lihava**" not in shown
+
+
+def test_feedback_line_quotes_each_of_the_trainees_words_once() -> None:
+    from simulator.ui.components.feedback import finding_line
+
+    text = "Kerrataan: soitan sinulle maanantaina."
+    view = FindingView(
+        principle="farewell.next_step",
+        name={"fi": "Seuraava askel", "en": "Next step"},
+        polarity="positive",
+        weight=3.0,
+        spans=(SpanView(11, 25, text[11:25]), SpanView(26, 37, text[26:37])),
+        message={"fi": 'Kirjoitit "soitan sinulle" ja nimesit seuraavan askeleen.', "en": "x"},
+    )
+    line = finding_line(view, "fi")
+    assert line.count("soitan sinulle") == 1, "already quoted by the message"
+    assert "“maanantaina”" in line, "a span the message does not quote is still shown"

@@ -11,11 +11,14 @@ from simulator.ui.components.text import escape, highlighted_markdown
 
 
 def finding_line(finding: FindingView, language: str) -> str:
-    """One Markdown line: sign, principle name, the trainee's own words, the message."""
+    """One Markdown line: sign, principle name, the trainee's own words, the message.
+
+    Words the message already quotes are not listed again.
+    """
     icon = "✅" if finding.polarity == "positive" else "⚠️"
     name = escape(finding.name.get(language) or finding.principle)
-    quotes = ", ".join(f"“{escape(s.text)}”" for s in finding.spans if s.text.strip())
     message = finding.message.get(language) or finding.message.get("fi") or ""
+    quotes = ", ".join(f"“{escape(s.text)}”" for s in finding.spans if s.text.strip() and s.text not in message)
     text = f"{icon} **{name}**"
     if quotes:
         text += f" · {quotes}"
