@@ -10,6 +10,8 @@ matching on any candidate.
 
 from __future__ import annotations
 
+import re
+
 # Whole-word colloquial (spoken/chat) forms -> standard forms. Several meanings allowed.
 COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "mä": ("minä",), "mää": ("minä",), "mie": ("minä",), "sä": ("sinä",), "sää": ("sinä",),
@@ -42,7 +44,15 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "kirjota": ("kirjoita",), "kirjotan": ("kirjoitan",), "tehä": ("tehdä",),
     "nähää": ("nähdään",), "hetu": ("henkilötunnus",), "ekana": ("ensin",), "eka": ("ensimmäinen",),
     "tosi": ("tosi",), "kauheen": ("kauhean",), "äkkiä": ("nopeasti",),
+    "yks": ("yksi",), "kaks": ("kaksi",), "viis": ("viisi",), "kuus": ("kuusi",),
+    "ens": ("ensi",), "esim": ("esimerkiksi",), "tuut": ("tulet",),
 }
+
+# Spoken "-lanen" adjectives drop the i: "millanen", "tällasessa", "semmosta" -> "-lainen".
+_LAINEN = re.compile(r"(?<=l)([aä])(?=(?:nen|s[eitn]|st))")
+_LAINEN_HEADS = ("mill", "täll", "sell", "toll", "mink", "eril", "kaikenl", "monenl", "samanl", "sellas")
+# Spoken "oi" -> "o" before t: "tarkotus", "ilmottaa", "kirjotan" -> "tarkoitus", "ilmoittaa".
+_OIT = re.compile(r"(?<=[^aeiouyäö])o(?=t[tua])")
 
 # Clitic particles, longest first; peeled off repeatedly (``onkohan`` -> ``onko`` -> ``on``).
 CLITICS: tuple[str, ...] = ("kaan", "kään", "kin", "han", "hän", "pa", "pä", "ko", "kö", "ks", "s")
@@ -103,4 +113,14 @@ def candidate_forms(word: str) -> tuple[str, ...]:
         forms.extend((word[:-1] + "o", word[:-1] + "ö"))
     if word.endswith(("nu", "ny")) and len(word) >= 5:  # "masentunu" -> "masentunut"
         forms.append(word + "t")
+    if word.startswith(_LAINEN_HEADS) and "lai" not in word and "läi" not in word:
+        forms.append(_LAINEN.sub(r"\1i", word, count=1))  # "millanen" -> "millainen"
+    if len(word) >= 6 and "ot" in word and "oit" not in word:
+        forms.append(_OIT.sub("oi", word, count=1))  # "tarkotus" -> "tarkoitus"
+    if len(word) >= 5 and word.endswith("ee") and word[-3] not in "aeiouyäö":
+        forms.extend((word[:-1] + "ä", word[:-1] + "a"))  # "selkee" -> "selkeä", "vaikee" -> "vaikea"
+    if len(word) >= 7 and word.endswith(("eetä", "eeta")):
+        forms.extend((word[:-3] + "ää", word[:-3] + "aa"))  # "selkeetä" -> "selkeää"
+    if len(word) >= 6 and word.endswith("ks"):
+        forms.append(word + "i")  # "työnhakijaks" -> "työnhakijaksi" (also "-ko" above)
     return tuple(dict.fromkeys(forms))
