@@ -16,6 +16,10 @@ from simulator.language.evaluation import evaluate, read_examples
 DATA = Path(__file__).parent.parent / "data" / "conformance"
 MACRO_TARGET = 0.90
 MICRO_TARGET = 0.92
+# The *_extra sets were written fresh, labelled before any measurement, and then used to
+# generalise the rules (first measurement: fi macro 0.825 / micro 0.801, en 0.893 / 0.869).
+# They are no longer unseen; the floor only makes regressions show.
+EXTRA_FLOOR = {"fi": (0.93, 0.93), "en": (0.93, 0.93)}  # (macro, micro)
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
@@ -29,6 +33,20 @@ def test_dev_set_meets_targets(lang: str, record_property: pytest.RecordProperty
     record_property(f"{lang}_macro_f1", round(report.macro_f1, 4))
     assert report.macro_f1 >= MACRO_TARGET, f"{lang} macro-F1 below {MACRO_TARGET}\n{table}"
     assert report.micro_f1 >= MICRO_TARGET, f"{lang} micro-F1 below {MICRO_TARGET}\n{table}"
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_extra_set_keeps_floor(lang: str, record_property: pytest.RecordProperty) -> None:
+    examples = read_examples(DATA / f"signals_{lang}_extra.jsonl")
+    assert len(examples) >= 50 and all(e.lang == lang for e in examples)
+    report = evaluate(examples)
+    table = report.table()
+    print(f"\n[{lang} extra] {len(examples)} replies\n{table}")
+    record_property(f"{lang}_extra_micro_f1", round(report.micro_f1, 4))
+    record_property(f"{lang}_extra_macro_f1", round(report.macro_f1, 4))
+    macro_floor, micro_floor = EXTRA_FLOOR[lang]
+    assert report.macro_f1 >= macro_floor, f"{lang} extra macro-F1 below {macro_floor}\n{table}"
+    assert report.micro_f1 >= micro_floor, f"{lang} extra micro-F1 below {micro_floor}\n{table}"
 
 
 def test_scoring_counts_per_signal() -> None:
