@@ -119,6 +119,10 @@ def candidate_forms(word: str) -> tuple[str, ...]:
         forms.append(_OIT.sub("oi", word, count=1))  # "tarkotus" -> "tarkoitus"
     if len(word) >= 5 and word.endswith("ee") and word[-3] not in "aeiouyäö":
         forms.extend((word[:-1] + "ä", word[:-1] + "a"))  # "selkee" -> "selkeä", "vaikee" -> "vaikea"
+    if "eemp" in word and len(word) >= 7:  # "selkeempi" -> "selkeämpi"
+        forms.extend((word.replace("eemp", "eämp", 1), word.replace("eemp", "eamp", 1)))
+    if len(word) >= 5 and word.endswith("is") and word[-3] in "aeiouyäö":
+        forms.append(word + "i")  # conditional "-is": "tuntuis" -> "tuntuisi", "pystyis" -> "pystyisi"
     if len(word) >= 7 and word.endswith(("eetä", "eeta")):
         forms.extend((word[:-3] + "ää", word[:-3] + "aa"))  # "selkeetä" -> "selkeää"
     if len(word) >= 6 and word.endswith("ks"):
