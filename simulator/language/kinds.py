@@ -335,6 +335,7 @@ class JargonEvaluator(Evaluator):
         self.explained_by = compile_(rule.explained_by)
         self.window = rule.window
         self.explained_next = compile_(rule.explained_next)
+        self.introduced_by = compile_(rule.introduced_by)
         self.acronyms = rule.acronyms
         self.known = frozenset(a.lower() for a in rule.known_acronyms)
 
@@ -360,6 +361,10 @@ class JargonEvaluator(Evaluator):
         for position in range(end, min(stop, end + self.window + 1)):
             if self.explained_by.matches_at(analysis.atoms, position, stop) >= 0:
                 return True
+        if self.introduced_by:  # "so-called self-motivated study": named after being described
+            for position in range(max(0, first - 2), first):
+                if self.introduced_by.matches_at(analysis.atoms, position, first) == first:
+                    return True
         return False
 
     def find(self, analysis: Analysis, prev: Analysis | None) -> list[Hit]:

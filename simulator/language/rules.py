@@ -184,10 +184,14 @@ class JargonRule(_Rule):
     explained_next: list[Pattern] = Field(
         default_factory=list, description="a next sentence starting like this explains the term ('Se on ...', 'It means ...')"
     )
+    introduced_by: list[Pattern] = Field(
+        default_factory=list,
+        description="words just before a term that name it as a label for what was just described ('so-called', 'niin sanottu')",
+    )
     acronyms: bool = Field(False, description="any acronym in capitals ('KEHAan', 'TVP-lausunto') is a term")
     known_acronyms: list[str] = Field(default_factory=list, description="acronyms everyone knows (TE, EU, CV)")
 
-    @field_validator("terms", "explained_by", "explained_next")
+    @field_validator("terms", "explained_by", "explained_next", "introduced_by")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _check_patterns(value)
