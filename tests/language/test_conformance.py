@@ -18,8 +18,8 @@ MACRO_TARGET = 0.90
 MICRO_TARGET = 0.92
 # The *_extra sets were written fresh in rounds, each labelled before any measurement and
 # then used to generalise the rules (first measurement, macro / micro: round 1 fi 0.825 /
-# 0.801, en 0.893 / 0.869; round 2 fi 0.780 / 0.819, en 0.742 / 0.796). They are no longer
-# unseen; the floor only makes regressions show.
+# 0.801, en 0.893 / 0.869; round 2 fi 0.780 / 0.819, en 0.742 / 0.796; round 3 fi 0.782 /
+# 0.821, en 0.820 / 0.840). They are no longer unseen; the floor only makes regressions show.
 EXTRA_FLOOR = {"fi": (0.93, 0.93), "en": (0.93, 0.93)}  # (macro, micro)
 
 
