@@ -163,14 +163,8 @@ def corrected_findings(
 
 
 def _corrections_with_index(session: Session, attempt_id: int) -> list[Correction]:
-    rows = session.execute(
-        select(Correction, Turn.index)
-        .join(Turn, Turn.id == Correction.turn_id)
-        .where(Turn.attempt_id == attempt_id)
-        .order_by(Turn.index, Correction.created_at, Correction.id)
-    ).all()
     out = []
-    for correction, index in rows:
+    for correction, index in review_repo.corrections_with_turn_index(session, attempt_id):
         correction.turn_index = index  # type: ignore[attr-defined]
         out.append(correction)
     return out
@@ -221,12 +215,7 @@ def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
 
 
 def _comment_views(session: Session, attempt_id: int) -> list[CommentView]:
-    rows = session.execute(
-        select(TurnComment, Turn.index)
-        .join(Turn, Turn.id == TurnComment.turn_id)
-        .where(Turn.attempt_id == attempt_id)
-        .order_by(Turn.index, TurnComment.created_at, TurnComment.id)
-    ).all()
+    rows = review_repo.comments_with_turn_index(session, attempt_id)
     names = _names(session, {c.author_id for c, _ in rows})
     return [CommentView(c.id, index, c.text, names.get(c.author_id, "?"), c.created_at) for c, index in rows]
 
