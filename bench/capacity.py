@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,20 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KOHTAAMO_ARGON2_FAST", "1")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-CHAT_INPUT = "[data-testid=stChatInputTextArea]"
-CHAT_MESSAGE = "[data-testid=stChatMessage]"
+# One definition of how the project drives Debian's Chromium and finds a free port: the
+# browser tests' harness (the benchmark runs in the test environment).
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from harness import CHAT_INPUT, CHAT_MESSAGE, CHROMIUM, CHROMIUM_ARGS, IDLE, free_port  # noqa: E402
+
 BUDGET_P95_S = 1.0
 STEP_TIMEOUT_MS = 60_000
 PASSWORD = "capacity-password-1"
@@ -66,12 +56,6 @@ def percentile(values: list[float], share: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cpu_seconds(pids: list[int]) -> float:
