@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.content.library import get_library  # noqa: E402
-from simulator.engine.simulation import SessionClosed, Simulation  # noqa: E402
+from simulator.session.simulation import SessionClosed, Simulation  # noqa: E402
 from simulator.service import dashboard  # noqa: E402
 from simulator.service.auth import Principal  # noqa: E402
 from simulator.store import Database  # noqa: E402

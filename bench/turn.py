@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.content.library import get_library  # noqa: E402
 from simulator.content.transcript import load_transcripts  # noqa: E402
-from simulator.engine.simulation import Simulation  # noqa: E402
+from simulator.session.simulation import Simulation  # noqa: E402
 
 BUDGET_P95_MS = 5.0
 BUDGET_RSS_MIB = 150.0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.content.library import load_library
-from simulator.engine.simulation import ReplyRejected, Simulation
+from simulator.session.simulation import ReplyRejected, Simulation
 from simulator.engine.state import TurnRecord
 from simulator.rubric.report import SessionReport
 

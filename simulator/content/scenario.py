@@ -46,8 +46,15 @@ class StageLines(StrictModel):
     high: list[ClientLine] = Field(min_length=1)
 
 
+MemoryFact = Literal["day", "date", "time", "task"]
+
+
 class Condition(StrictModel):
-    """When something may happen. Every stated part must hold; omitted parts always hold."""
+    """When something may happen. Every stated part must hold; omitted parts always hold.
+
+    The memory parts (``covered`` ... ``named``) look at what was said earlier in the
+    meeting, so a line can refer only to what really happened.
+    """
 
     stages: list[Stage] = Field(default_factory=list)
     signals_any: list[str] = Field(default_factory=list, description="the reply shows one of these")
@@ -62,6 +69,13 @@ class Condition(StrictModel):
         description="at least this many replies so far asked an open question or reflected",
     )
     entering: Stage | None = Field(default=None, description="the reply moved the meeting into this stage")
+    covered: list[str] = Field(default_factory=list, description="these key points have been explained")
+    not_covered: list[str] = Field(default_factory=list, description="these key points have not been explained")
+    asked: list[str] = Field(default_factory=list, description="the worker has asked about these topics")
+    not_asked: list[str] = Field(default_factory=list, description="the worker has not asked about these topics")
+    named: list[MemoryFact] = Field(
+        default_factory=list, description="the worker has named these (a weekday, a date, a clock time, a task)"
+    )
 
 
 class Reaction(StrictModel):
@@ -84,12 +98,58 @@ class Disclosure(StrictModel):
 
 
 class KeyPoint(StrictModel):
-    """Content the advisory stage must cover, matched fuzzily against the trainee's replies."""
+    """Content the advisory stage must cover.
+
+    ``phrases`` are short stems matched fuzzily; ``examples`` are whole sentences a worker
+    might use to explain the point, matched by meaning the way topic questions are.
+    """
 
     id: str = IdStr
     label: str = Field(min_length=1)
     phrases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list, description="sentences that explain this point")
     requires_disclosure: str | None = None
+
+
+class TopicAnswers(StrictModel):
+    """What the client says about a topic, by how much it is ready to tell.
+
+    ``evasive`` at low trust (deflects, stays vague), ``partial`` in between, ``full``
+    when trust is high: the facts in the persona's own voice.
+    """
+
+    evasive: list[ClientLine] = Field(min_length=1)
+    partial: list[ClientLine] = Field(min_length=1)
+    full: list[ClientLine] = Field(min_length=1)
+
+
+class Topic(StrictModel):
+    """One thing about the client's life a worker may ask about, with the answers to give."""
+
+    id: str = IdStr
+    label: str = Field(min_length=1, description="a short name in the scenario's language, for the debrief")
+    examples: list[str] = Field(
+        min_length=6, description="ways a worker may ask about it, colloquial and formal"
+    )
+    answers: TopicAnswers
+    discloses: str | None = Field(
+        default=None, description="a disclosure this topic's question releases when trust allows"
+    )
+
+
+class Fallbacks(StrictModel):
+    """The client's lines for replies no topic or stage line fits.
+
+    ``clarify`` may use ``{options}`` (the labels of the topics that were close);
+    ``already_said`` may use ``{answer}`` (what the client answered before).
+    """
+
+    unknown: list[ClientLine] = Field(min_length=1, description="a question nothing on the fact sheet answers")
+    clarify: list[ClientLine] = Field(min_length=1, description="two topics were equally close")
+    already_said: list[ClientLine] = Field(min_length=1, description="the same question again")
+    wrong_language: list[ClientLine] = Field(min_length=1, description="a reply in a language the client lacks")
+    puzzled: list[ClientLine] = Field(min_length=1, description="emoji only, or a single word")
+    acknowledge: list[ClientLine] = Field(min_length=1, description="the pool is spent: a short nod")
 
 
 class Persona(StrictModel):
@@ -99,6 +159,15 @@ class Persona(StrictModel):
     language_level: str = Field(description="e.g. 'A1', 'B1', 'native'")
     speech: str = Field(description="how the client speaks: short sentences, mixes languages ...")
     newcomer: bool = Field(default=False, description="plain-language principles apply")
+    speaks: list[Language] = Field(
+        default_factory=list, description="languages the client follows; empty means only the scenario's"
+    )
+    knows_words: list[str] = Field(
+        default_factory=list, description="terms this client knows, never jargon to them (a nurse: 'IV')"
+    )
+    unknown_words: list[str] = Field(
+        default_factory=list, description="everyday-looking terms this client does not know ('alkukartoitus')"
+    )
 
 
 class Scenario(StrictModel):
@@ -120,6 +189,8 @@ class Scenario(StrictModel):
     reactions: list[Reaction] = Field(default_factory=list)
     disclosures: list[Disclosure] = Field(default_factory=list)
     key_points: list[KeyPoint] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list, description="the fact sheet")
+    fallbacks: Fallbacks | None = None
     closing: ClientLine
 
     @model_validator(mode="after")
@@ -141,6 +212,11 @@ class Scenario(StrictModel):
         for reaction in self.reactions:
             found += reaction.lines
         found += [disclosure.line for disclosure in self.disclosures]
+        for topic in self.topics:
+            found += [*topic.answers.evasive, *topic.answers.partial, *topic.answers.full]
+        if self.fallbacks is not None:
+            for name in type(self.fallbacks).model_fields:
+                found += getattr(self.fallbacks, name)
         found.append(self.closing)
         return found
 

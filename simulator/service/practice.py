@@ -25,7 +25,7 @@ from simulator.content.common import STAGES
 from simulator.content.library import Library, get_library
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
-from simulator.engine.simulation import (
+from simulator.session.simulation import (
     MAX_HINTS,
     MAX_REPLY_CHARS,
     ReplyRejected,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simulator.content.scenario import Condition
 from simulator.engine.client import TurnContext, holds, respond
-from simulator.engine.simulation import Simulation
+from simulator.session.simulation import Simulation
 
 
 def ctx(**overrides) -> TurnContext:

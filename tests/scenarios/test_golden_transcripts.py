@@ -13,7 +13,7 @@ import pytest
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.content.transcript import load_transcripts
-from simulator.engine.simulation import Simulation
+from simulator.session.simulation import Simulation
 
 LIBRARY = get_library()
 SCENARIO_IDS = sorted(LIBRARY.scenarios)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from simulator.content.library import get_library
-from simulator.engine.simulation import Simulation
+from simulator.session.simulation import Simulation
 from simulator.service import auth, practice
 from simulator.service.auth import SYSTEM, Principal
 from simulator.service.errors import Forbidden, NotFound, ServiceError

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine.simulation import MAX_HINTS, MAX_REPLY_CHARS, ReplyRejected, SessionClosed, Simulation
+from simulator.session.simulation import MAX_HINTS, MAX_REPLY_CHARS, ReplyRejected, SessionClosed, Simulation
 from simulator.engine.state import SessionState
 from simulator.language import get_detector
 from simulator.rubric.scoring import score_reply
