@@ -11,13 +11,6 @@ from simulator.content.common import Language, Stage, StrictModel
 IdStr = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class ClientLine(StrictModel):
-    """Something the client says, with the inner thought shown only in the debrief."""
-
-    id: str = IdStr
-    text: str = Field(min_length=1)
-    thought: str | None = None
-
 
 class TrustBands(StrictModel):
     """Trust runs 0-100; the bands pick which variant of a line the client uses."""
@@ -76,6 +69,21 @@ class Condition(StrictModel):
     named: list[MemoryFact] = Field(
         default_factory=list, description="the worker has named these (a weekday, a date, a clock time, a task)"
     )
+
+
+class ClientLine(StrictModel):
+    """Something the client says, with the inner thought shown only in the debrief.
+
+    ``when`` gates the line on the meeting so far (typically a memory condition: a relief
+    line needs its key point ``covered``). The text may hold the slots ``{day}``,
+    ``{date}``, ``{time}`` and ``{tasks}``, filled from what the worker said; a line whose
+    slots cannot all be filled is not said.
+    """
+
+    id: str = IdStr
+    text: str = Field(min_length=1)
+    thought: str | None = None
+    when: Condition | None = None
 
 
 class Reaction(StrictModel):
