@@ -212,7 +212,8 @@ class ScoringWeights(StrictModel):
         default=0.0,
         ge=0,
         le=1,
-        description="share of the overall that follows what the worker did with the client's real question",
+        description="share of the overall that depends on what the worker did with the client's real question: "
+        "overall = form x (1 - share + share x substance / 100)",
     )
     found_share: float = Field(
         default=0.2, ge=0, le=1, description="within substance: the real question came out; the rest is key points"

@@ -130,7 +130,8 @@ def build_report(
     form = (1 - share) * stage_mean + share * session_score
     substance = engagement(scenario, state, rubric.scoring.found_share)
     weight = rubric.scoring.substance_share
-    overall = (1 - weight) * form + weight * substance - rubric.scoring.hint_cost * state.hints_used
+    # substance scales the form: polish without engagement keeps at most (1 - weight) of it
+    overall = form * (1 - weight + weight * substance / 100) - rubric.scoring.hint_cost * state.hints_used
     skipped = skipped_stages(_path(state))
     shown_session = session_findings if not skipped else [f for f in session_findings if f.polarity == "negative"]
     all_findings = [f for findings in turn_findings for f in findings] + shown_session
