@@ -17,7 +17,7 @@ from simulator.content.rubric import FlowTransition
 ALL_STATES: tuple[str, ...] = (*STAGES, CLOSED)
 
 # What a reply does as a whole, read from its signals; flow edges may name these acts.
-INFORMING = frozenset({"information", "advice", "bad_news"})
+INFORMING = frozenset({"information", "advice", "bad_news", "key_point"})  # key_point: the session's mark
 INFORMING_WEAK = frozenset({"causal_explanation", "way_forward", "visual_aid"})
 ASKING_OR_LISTENING = frozenset({"open_question", "closed_question", "agenda_question", "reflection"})
 CLOSING_WORDS = frozenset({"summary", "thanks", "encouragement", "homework"})

@@ -40,6 +40,7 @@ class MeetingContext:
     unknown_words: tuple[str, ...] = ()
     speaks: tuple[str, ...] = ()
     _words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    _explained: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @classmethod
     def of(
@@ -48,14 +49,23 @@ class MeetingContext:
         knows_words: Iterable[str] = (),
         unknown_words: Iterable[str] = (),
         speaks: Iterable[str] = (),
+        explained: Iterable[str] = (),
     ) -> "MeetingContext":
+        """``explained``: the worker's earlier replies with their unexplained terms blanked out
+        (a term explained once is not jargon again later in the meeting)."""
         lines = tuple(line for line in client_lines if isinstance(line, str))
-        words = frozenset(t.norm for line in lines for t in tokenise(line).tokens if any(c.isalpha() for c in t.norm))
-        return cls(lines, tuple(knows_words), tuple(unknown_words), tuple(speaks), words)
+        words = _words_of(lines)
+        return cls(lines, tuple(knows_words), tuple(unknown_words), tuple(speaks), words, _words_of(explained))
 
     @property
     def last_client_line(self) -> str | None:
         return self.client_lines[-1] if self.client_lines else None
+
+
+def _words_of(lines: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        t.norm for line in lines if isinstance(line, str) for t in tokenise(line).tokens if any(c.isalpha() for c in t.norm)
+    )
 
 
 def same_word(a: str, b: str) -> bool:
@@ -83,11 +93,12 @@ def _in(words: Iterable[str], norm: str) -> bool:
     return any(same_word(norm, word) for word in words)
 
 
-def echoed(analysis: Analysis, hit: Hit, context: MeetingContext) -> bool:
-    """Every word of the hit was said by the client earlier in the meeting."""
+def echoed(analysis: Analysis, hit: Hit, context: MeetingContext, words: frozenset[str] | None = None) -> bool:
+    """Every word of the hit was said by the client earlier in the meeting (or is in ``words``)."""
     norms = [n for n in _content_norms(analysis, hit) if len(n) >= 2]
     long = [n for n in norms if len(n) >= 4] or norms
-    return bool(long) and all(_in(context._words, norm) for norm in long)
+    pool = context._words if words is None else words
+    return bool(long) and all(_in(pool, norm) for norm in long)
 
 
 def known_to_client(analysis: Analysis, hit: Hit, context: MeetingContext) -> bool:
@@ -132,6 +143,8 @@ def apply_context(analysis: Analysis, hits: list[Hit], context: MeetingContext |
             continue
         if hit.signal == "jargon" and context.knows_words and known_to_client(analysis, hit, context):
             continue
+        if hit.signal == "jargon" and context._explained and echoed(analysis, hit, context, context._explained):
+            continue  # explained earlier in the meeting
         kept.append(hit)
     if context.unknown_words:
         present = {(h.start, h.end) for h in kept if h.signal == "jargon"}

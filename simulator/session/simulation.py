@@ -38,6 +38,15 @@ def check_reply(text: str) -> None:
         raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
 
 
+def _without_jargon(turn: TurnRecord) -> str:
+    """An earlier reply with its unexplained terms blanked: what is left, the worker has explained."""
+    text = turn.reply
+    for record in turn.signals:
+        if record.signal == "jargon":
+            text = text[: record.span.start] + " " * (record.span.end - record.span.start) + text[record.span.end :]
+    return text
+
+
 class SessionClosed(RuntimeError):
     """The meeting has ended; a finished session is read-only."""
 
@@ -99,6 +108,7 @@ class Simulation:
             persona.knows_words,
             persona.unknown_words,
             persona.speaks,
+            explained=[_without_jargon(t) for t in state.turns],
         )
         hits = get_detector(state.language).detect(text, stage=stage, context=context, marks=True)
         signals = [
@@ -109,11 +119,17 @@ class Simulation:
         signals += [SignalRecord(signal=mark, span=whole) for mark in language_marks(text, state.language, persona.speaks)]
         names = frozenset(record.signal for record in signals)
         previous = state.turns[-1].signal_names if state.turns else None
-        edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names), previous)
+        # once the real question is out, a reply that explains one of the client's key points
+        # informs, whatever its wording
+        real = self.scenario.real_question
+        real_out = real is None or real.id in state.disclosed
+        informs = real_out and bool(
+            set(covered_key_points(text, self.scenario.key_points, state.disclosed)) - set(state.key_points)
+        )
+        edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names) | ({"key_point"} if informs else set()), previous)
         stage_after = edge.dest if edge is not None else stage
         self.turns_in_stage = 0 if edge is not None else self.turns_in_stage + 1
         credit = stage_after if edge is not None and edge.score_in == "both" else None
-        real = self.scenario.real_question
         scored = score_reply(
             self.rubric,
             self.scenario,
@@ -122,7 +138,7 @@ class Simulation:
             signals,
             state.turns,
             credit_stage=credit,
-            real_question_out=real is None or real.id in state.disclosed,
+            real_question_out=real_out,
         )
         marks = set(names) | ({"repetition"} if repeats_earlier(text, state.turns) else set())
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
