@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from transitions import EventData, Machine
 
-from simulator.content.common import CLOSED, STAGES
+from simulator.content.common import CLOSED, FLOW_ACTS, STAGES
 from simulator.content.rubric import FlowTransition
 
 ALL_STATES: tuple[str, ...] = (*STAGES, CLOSED)
@@ -21,7 +21,7 @@ INFORMING = frozenset({"information", "advice", "bad_news", "key_point"})  # key
 INFORMING_WEAK = frozenset({"causal_explanation", "way_forward", "visual_aid"})
 ASKING_OR_LISTENING = frozenset({"open_question", "closed_question", "agenda_question", "reflection"})
 CLOSING_WORDS = frozenset({"summary", "thanks", "encouragement", "homework"})
-ACTS: tuple[str, ...] = ("act_inform", "act_inform_twice", "act_close")
+ACTS: tuple[str, ...] = FLOW_ACTS
 
 
 def reply_acts(signals: set[str], previous: set[str] | None = None) -> set[str]:

@@ -15,6 +15,9 @@ from simulator.engine.state import TurnRecord
 REPEAT_PENALTY = 3  # trust lost when the worker repeats an earlier reply
 UNREAD_PENALTY = 5  # trust lost when the client cannot read the reply
 STREAK_FACTORS = (1.0, 0.5, 0.0)  # share of a gain kept for the 1st, 2nd, 3rd+ same gain in a row
+# Faults the engine reacts to when the scenario scripts no reaction that lowers trust:
+# pressure or blame, and brushing the client off, cost trust and earn no gain.
+DEFAULT_FAULT_COST = {"threat": 8, "dismissal": 6}
 
 
 def same_gain_streak(reactions: Sequence[str], earlier: Sequence[TurnRecord]) -> int:
@@ -38,7 +41,7 @@ def paced_trust(
     marks: set[str],
 ) -> tuple[int, list[str]]:
     """The trust after the reply and the extra reaction ids, given ``marks`` of the reply
-    (``repetition``, ``wrong_language``, ``no_words``)."""
+    (``repetition``, ``wrong_language``, ``no_words``, ``threat``, ``dismissal``)."""
     extra: list[str] = []
     if "repetition" in marks:
         extra.append("repeated_reply")
@@ -48,6 +51,10 @@ def paced_trust(
         extra.extend(mark for mark in unread if mark not in reactions)
         return max(0, min(trust_before, trust_after) - UNREAD_PENALTY), extra
     gain = trust_after - trust_before
+    faults = [mark for mark in DEFAULT_FAULT_COST if mark in marks]
+    if faults and gain >= 0:  # the scenario did not react to the fault: the engine does
+        extra.extend(f"{mark}_felt" for mark in faults)
+        return max(0, trust_before - max(DEFAULT_FAULT_COST[m] for m in faults)), extra
     if gain > 0:
         streak = same_gain_streak(reactions, earlier)
         factor = STREAK_FACTORS[min(streak, len(STREAK_FACTORS) - 1)]
