@@ -26,8 +26,8 @@ def same_gain_streak(reactions: Sequence[str], earlier: Sequence[TurnRecord]) ->
     if not wanted:
         return 0
     streak = 0
-    for turn in reversed(earlier):
-        if turn.trust_after <= turn.trust_before or not wanted & set(turn.reactions):
+    for turn in reversed(earlier):  # a capped gain still counts: the streak is of moves, not of gains
+        if not wanted & set(turn.reactions):
             break
         streak += 1
     return streak
