@@ -20,6 +20,7 @@ class Analysis:
     clause_anchors: list[frozenset[int]]  # per sentence: anchors of the sentence and of clauses after ":" / ";"
     comma_anchors: list[frozenset[int]]  # per sentence: clause starts after a comma (fillers skipped)
     any_quoted: bool = False
+    earlier: "Analysis | None" = None  # the client's earlier lines (meeting context), for echoes
     _sentence_atoms: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property

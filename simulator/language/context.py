@@ -12,6 +12,7 @@ on its own, as the detection contract says.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,9 +64,13 @@ class MeetingContext:
 
 
 def _words_of(lines: Iterable[str]) -> frozenset[str]:
-    return frozenset(
-        t.norm for line in lines if isinstance(line, str) for t in tokenise(line).tokens if any(c.isalpha() for c in t.norm)
-    )
+    return frozenset().union(*(_line_words(line) for line in lines if isinstance(line, str)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_words(line: str) -> frozenset[str]:
+    """The normalised words of one line; cached, since a meeting re-reads its lines every turn."""
+    return frozenset(t.norm for t in tokenise(line[:2000]).tokens if any(c.isalpha() for c in t.norm))
 
 
 def same_word(a: str, b: str) -> bool:

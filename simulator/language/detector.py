@@ -120,6 +120,8 @@ class Detector:
         """
         analysis = self.analyse(text)
         previous = self.analyse(prev[:MAX_CHARS]) if prev else None
+        if context is not None and len(context.client_lines) > 1:
+            analysis.earlier = self.analyse("\n".join(context.client_lines[:-1])[-MAX_CHARS:])
         hits: list[Hit] = []
         for evaluator in self.evaluators:
             hits.extend(evaluator.hits(analysis, previous, stage))

@@ -300,6 +300,10 @@ class OverlapEvaluator(Evaluator):
             return []
         prev_words = list(dict.fromkeys(self._content(prev, 0, len(prev.tokens))))[:_MAX_FUZZY_WORDS]
         prev_asked = bool(prev.sentences) and prev.sentences[-1].question_mark
+        earlier = analysis.earlier
+        earlier_words = (
+            list(dict.fromkeys(self._content(earlier, 0, len(earlier.tokens))))[:_MAX_FUZZY_WORDS] if earlier else []
+        )
         hits = []
         for index, sentence in enumerate(analysis.sentences):
             if not _sentence_ok(sentence, self.rule.sentence):
@@ -309,11 +313,18 @@ class OverlapEvaluator(Evaluator):
             needed = self.rule.min_shared
             if prev_asked and self.rule.cue_only_after_question:
                 needed = len(prev_words) + 1  # answering the client's question re-uses its words
-            if self.cues and self.cues.find(analysis.atoms, sentence.first, sentence.stop):
+            cued = bool(self.cues) and bool(self.cues.find(analysis.atoms, sentence.first, sentence.stop))
+            if cued:
                 needed = min(needed, self.rule.cue_min_shared)
             if shared >= needed and (shared > 0 or needed == 0):
                 hits.append(_sentence_hit(analysis, index, self.signal))
+            elif cued and earlier_words and self._echoes(earlier_words, words):
+                hits.append(_sentence_hit(analysis, index, self.signal))  # echoing what the client said earlier
         return hits
+
+    def _echoes(self, earlier: list[str], words: list[str]) -> bool:
+        """Two or more of the client's earlier content words, with a reflection cue."""
+        return sum(1 for p in earlier if any(self._similar(p, w) for w in words)) >= max(2, self.rule.cue_min_shared)
 
 
 # An acronym as written: 2-6 capitals, then nothing, a case ending ("KEHAan", "TYP:hen") or a
