@@ -29,6 +29,7 @@ ECHO_SIGNALS = frozenset({"jargon", "hurry"})
 # the detection contract; `simulator detect` never reports them.
 RULE_MARKS: tuple[str, ...] = ("threat", "dismissal", "closed_check", "client_recap", "advice_signpost")
 LANGUAGE_MARKS: tuple[str, ...] = ("wrong_language", "no_words")
+# made by the scoring: "repetition" (a reply repeating an earlier one)
 MARKS: tuple[str, ...] = (*RULE_MARKS, *LANGUAGE_MARKS, "repetition")
 
 
@@ -70,7 +71,8 @@ def _words_of(lines: Iterable[str]) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def _line_words(line: str) -> frozenset[str]:
     """The normalised words of one line; cached, since a meeting re-reads its lines every turn."""
-    return frozenset(t.norm for t in tokenise(line[:2000]).tokens if any(c.isalpha() for c in t.norm))
+    words = {t.norm for t in tokenise(line[:2000]).tokens if any(c.isalpha() for c in t.norm)}
+    return frozenset(words | {w.split("-", 1)[0] for w in words if "-" in w})  # "FISE-pätevyys" names FISE
 
 
 def same_word(a: str, b: str) -> bool:
@@ -100,7 +102,8 @@ def _in(words: Iterable[str], norm: str) -> bool:
 
 def echoed(analysis: Analysis, hit: Hit, context: MeetingContext, words: frozenset[str] | None = None) -> bool:
     """Every word of the hit was said by the client earlier in the meeting (or is in ``words``)."""
-    norms = [n for n in _content_norms(analysis, hit) if len(n) >= 2]
+    norms = [n.split("-", 1)[0] if "-" in n else n for n in _content_norms(analysis, hit)]  # the term of a compound
+    norms = [n for n in norms if len(n) >= 2]
     long = [n for n in norms if len(n) >= 4] or norms
     pool = context._words if words is None else words
     return bool(long) and all(_in(pool, norm) for norm in long)

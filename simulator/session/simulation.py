@@ -126,6 +126,7 @@ class Simulation:
         informs = real_out and bool(
             set(covered_key_points(text, self.scenario.key_points, state.disclosed)) - set(state.key_points)
         )
+        # the mark lets the machine see informing that no word cue showed
         edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names) | ({"key_point"} if informs else set()), previous)
         stage_after = edge.dest if edge is not None else stage
         self.turns_in_stage = 0 if edge is not None else self.turns_in_stage + 1
