@@ -36,4 +36,12 @@ class Localized(StrictModel):
 FLOW_ACTS: tuple[str, ...] = ("act_inform", "act_inform_twice", "act_close")
 # ... and context marks whose client reaction the engine supplies when a scenario has none
 # (simulator/engine/pacing.py), so a scenario need not script one for each.
-ENGINE_REACTED_MARKS: tuple[str, ...] = ("threat", "dismissal", "closed_check", "repetition", "wrong_language", "no_words")
+ENGINE_REACTED_MARKS: tuple[str, ...] = (
+    "threat",
+    "dismissal",
+    "closed_check",
+    "repetition",
+    "wrong_language",
+    "no_words",
+    "computer_while_telling",
+)

@@ -17,7 +17,7 @@ UNREAD_PENALTY = 5  # trust lost when the client cannot read the reply
 STREAK_FACTORS = (1.0, 0.5, 0.0)  # share of a gain kept for the 1st, 2nd, 3rd+ same gain in a row
 # Faults the engine reacts to when the scenario scripts no reaction that lowers trust:
 # pressure or blame, and brushing the client off, cost trust and earn no gain.
-DEFAULT_FAULT_COST = {"threat": 8, "dismissal": 6}
+DEFAULT_FAULT_COST = {"threat": 8, "dismissal": 6, "computer_while_telling": 6}
 
 
 def same_gain_streak(reactions: Sequence[str], earlier: Sequence[TurnRecord]) -> int:

@@ -29,8 +29,9 @@ ECHO_SIGNALS = frozenset({"jargon", "hurry"})
 # the detection contract; `simulator detect` never reports them.
 RULE_MARKS: tuple[str, ...] = ("threat", "dismissal", "closed_check", "client_recap", "advice_signpost")
 LANGUAGE_MARKS: tuple[str, ...] = ("wrong_language", "no_words")
-# made by the scoring: "repetition" (a reply repeating an earlier one)
-MARKS: tuple[str, ...] = (*RULE_MARKS, *LANGUAGE_MARKS, "repetition")
+MEETING_MARKS: tuple[str, ...] = ("computer_while_telling",)  # made by meeting_marks (below)
+# "repetition" is made by the scoring (a reply repeating an earlier one of the worker's)
+MARKS: tuple[str, ...] = (*RULE_MARKS, *LANGUAGE_MARKS, *MEETING_MARKS, "repetition")
 
 
 @dataclass(frozen=True)
@@ -198,3 +199,28 @@ def language_marks(text: str, language: str, speaks: Sequence[str] = ()) -> list
     understood = {language, *speaks}
     found = reply_language(text)
     return ["wrong_language"] if found is not None and found not in understood else []
+
+
+# ------------------------------------------------------------------ the client telling about themselves
+
+_FIRST_PERSON = {
+    "fi": frozenset("minä mä mulla minulla mun minun mulle minulle minua mua musta minusta olin olen oon mää mie".split()),
+    "en": frozenset("i my me mine myself i'm i've i'd i'll im".split()),
+}
+
+
+def telling_about_self(client_line: str | None, language: str) -> bool:
+    """The client's line tells about themselves: six words or more, two of them first person."""
+    if not client_line:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(client_line)]
+    own = _FIRST_PERSON.get(language, frozenset())
+    return len(words) >= 6 and sum(w in own for w in words) >= 2
+
+
+def meeting_marks(signals: set[str], client_line: str | None, language: str) -> list[str]:
+    """``computer_while_telling``: the worker turns to the computer (not to show something on
+    screen) right after the client told about themselves; a fault in every stage."""
+    if "computer_focus" in signals and "visual_aid" not in signals and telling_about_self(client_line, language):
+        return ["computer_while_telling"]
+    return []

@@ -13,7 +13,7 @@ from simulator.engine.key_points import covered_key_points
 from simulator.engine.machine import machine_for
 from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
-from simulator.language import MeetingContext, get_detector, language_marks
+from simulator.language import MeetingContext, get_detector, language_marks, meeting_marks
 from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import repeats_earlier, score_reply
 
@@ -117,6 +117,12 @@ class Simulation:
         ]
         whole = Span(start=0, end=len(text), text=text)
         signals += [SignalRecord(signal=mark, span=whole) for mark in language_marks(text, state.language, persona.speaks)]
+        computer = [r.span for r in signals if r.signal == "computer_focus"]
+        found = {r.signal for r in signals}
+        signals += [
+            SignalRecord(signal=mark, span=computer[0])
+            for mark in meeting_marks(found, self.last_client_line, state.language)
+        ]
         names = frozenset(record.signal for record in signals)
         previous = state.turns[-1].signal_names if state.turns else None
         # once the real question is out, a reply that explains one of the client's key points

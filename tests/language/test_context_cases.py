@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.language import MeetingContext, get_detector, language_marks
+from simulator.language import MeetingContext, get_detector, language_marks, meeting_marks
 
 CASES_DIR = Path(__file__).parent / "context_cases"
 CLASSES = {
@@ -30,6 +30,7 @@ CLASSES = {
     "client_recap",
     "advice_signpost",
     "language",
+    "computer_while_telling",
 }
 
 
@@ -69,6 +70,7 @@ def test_context_case(lang: str, rule_class: str, case: dict[str, Any]) -> None:
     )
     found = {hit.signal for hit in get_detector(lang).detect(case["text"], context=context, marks=True)}
     found |= set(language_marks(case["text"], lang, case.get("speaks", [])))
+    found |= set(meeting_marks(found, context.last_client_line, lang))
     for name in _as_list(case.get("present")):
         assert name in found, f"{case['text']!r}: {name} missing from {sorted(found)}"
     for name in _as_list(case.get("absent")):

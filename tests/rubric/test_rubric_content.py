@@ -237,6 +237,9 @@ def test_computer_is_a_fault_except_in_advisory(rubric: Rubric) -> None:
         for stage in p.stages
     }
     assert faulted == {"empathy", "guidance", "farewell"}
+    # in advisory the screen may show the client something, but turning to it while the
+    # client tells about themselves is a fault there too (a context mark, not the signal)
+    assert "advisory" in rubric.principle("all.computer_while_telling").stages
     heaviest = max(p.weight for p in rubric.principles if p.polarity == "negative" and "computer_focus" in _signal_lists(p))
     assert rubric.principle("guidance.no_computer").weight == heaviest
 
