@@ -70,6 +70,7 @@ class Detector:
         self.evaluators: list[Evaluator] = []
         self.combiners: list[CombineEvaluator] = []
         self.negations: list[NegationEvaluator] = []
+        self._lines: dict[str, Analysis] = {}
         for index, rule in enumerate(rules.rules):
             self._build(rule, index)
         if self._issues:
@@ -121,7 +122,8 @@ class Detector:
         analysis = self.analyse(text)
         previous = self.analyse(prev[:MAX_CHARS]) if prev else None
         if context is not None and len(context.client_lines) > 1:
-            analysis.earlier = self.analyse("\n".join(context.client_lines[:-1])[-MAX_CHARS:])
+            lines = context.client_lines[:-1]
+            analysis.earlier = lambda: [self._analysed_line(line) for line in lines]
         hits: list[Hit] = []
         for evaluator in self.evaluators:
             hits.extend(evaluator.hits(analysis, previous, stage))
@@ -131,6 +133,15 @@ class Detector:
         for combiner in self.combiners:
             hits = combiner.apply(hits)
         return hits
+
+    def _analysed_line(self, line: str) -> Analysis:
+        """A client line analysed once per detector (a meeting re-reads its earlier lines every turn)."""
+        cached = self._lines.get(line)
+        if cached is None:
+            if len(self._lines) >= 2048:
+                self._lines.clear()
+            cached = self._lines[line] = self.analyse(line[:MAX_CHARS])
+        return cached
 
     def _explained(self, analysis: Analysis, first: int, end: int, stop: int) -> bool:
         """Whether a term at tokens ``first:end`` is explained right there (the jargon rules' test)."""

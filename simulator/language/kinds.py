@@ -300,10 +300,7 @@ class OverlapEvaluator(Evaluator):
             return []
         prev_words = list(dict.fromkeys(self._content(prev, 0, len(prev.tokens))))[:_MAX_FUZZY_WORDS]
         prev_asked = bool(prev.sentences) and prev.sentences[-1].question_mark
-        earlier = analysis.earlier
-        earlier_words = (
-            list(dict.fromkeys(self._content(earlier, 0, len(earlier.tokens))))[:_MAX_FUZZY_WORDS] if earlier else []
-        )
+        earlier_words: list[str] | None = None  # read only when a cued sentence needs them
         hits = []
         for index, sentence in enumerate(analysis.sentences):
             if not _sentence_ok(sentence, self.rule.sentence):
@@ -318,8 +315,13 @@ class OverlapEvaluator(Evaluator):
                 needed = min(needed, self.rule.cue_min_shared)
             if shared >= needed and (shared > 0 or needed == 0):
                 hits.append(_sentence_hit(analysis, index, self.signal))
-            elif cued and earlier_words and self._echoes(earlier_words, words):
-                hits.append(_sentence_hit(analysis, index, self.signal))  # echoing what the client said earlier
+            elif cued and analysis.earlier is not None:
+                if earlier_words is None:
+                    earlier_words = list(
+                        dict.fromkeys(w for line in analysis.earlier() for w in self._content(line, 0, len(line.tokens)))
+                    )[:_MAX_FUZZY_WORDS]
+                if earlier_words and self._echoes(earlier_words, words):
+                    hits.append(_sentence_hit(analysis, index, self.signal))  # echoing what the client said earlier
         return hits
 
     def _echoes(self, earlier: list[str], words: list[str]) -> bool:
