@@ -16,12 +16,12 @@ from simulator.language.kinds import (
     Evaluator,
     Hit,
     JargonEvaluator,
-    NegationEvaluator,
     OverlapEvaluator,
     PhraseEvaluator,
     QuestionEvaluator,
     RegexEvaluator,
 )
+from simulator.language.negation import NegationEvaluator
 from simulator.language.patterns import Lexicon, PatternSet, compile_pattern
 from simulator.language.rules import (
     CombineRule,
