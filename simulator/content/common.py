@@ -29,3 +29,19 @@ class Localized(StrictModel):
     def get(self, language: str) -> str:
         """The text in ``language``, falling back to Finnish."""
         return self.en if language == "en" else self.fi
+
+
+# Names a rubric may use beside the 27 reply signals (docs/scoring.md):
+# acts the stage machine reads from a reply's signals (simulator/engine/machine.py) ...
+FLOW_ACTS: tuple[str, ...] = ("act_inform", "act_inform_twice", "act_close")
+# ... and context marks whose client reaction the engine supplies when a scenario has none
+# (simulator/engine/pacing.py), so a scenario need not script one for each.
+ENGINE_REACTED_MARKS: tuple[str, ...] = (
+    "threat",
+    "dismissal",
+    "closed_check",
+    "repetition",
+    "wrong_language",
+    "no_words",
+    "computer_while_telling",
+)

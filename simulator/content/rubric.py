@@ -56,6 +56,15 @@ class SignalPrinciple(_PrincipleBase):
     requires: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     audience: Literal["all", "newcomer"] = "all"
+    real_question: Literal["any", "before", "after"] = Field(
+        default="any",
+        description="'after': only once the client's real question has come out (advice answers it); "
+        "'before': only while it has not (standard advice); scenarios without one count as 'after'",
+    )
+    goal_words: list[str] = Field(
+        default_factory=list,
+        description="applies only when a learning goal of the scenario mentions one of these words",
+    )
 
 
 class PlainLanguagePrinciple(_PrincipleBase):
@@ -137,13 +146,29 @@ class FarewellClosePrinciple(_SessionPrincipleBase):
     signals: list[str] = Field(min_length=1)
 
 
+class ClientFirstPrinciple(_SessionPrincipleBase):
+    """Before the first reply that informs or advises, the client said more words than the worker."""
+
+    kind: Literal["client_first"]
+    signals: list[str] = Field(min_length=1, description="the informing signals")
+
+
+class RealQuestionPrinciple(_SessionPrincipleBase):
+    """The client's real question came out and the worker answered it (``min_share`` of its key points)."""
+
+    kind: Literal["real_question"]
+    min_share: float = Field(default=0.5, gt=0, le=1)
+
+
 SessionPrinciple = Annotated[
     StageOrderPrinciple
     | StagesVisitedPrinciple
     | StageTimePrinciple
     | TalkRatioPrinciple
     | KeyPointsPrinciple
-    | FarewellClosePrinciple,
+    | FarewellClosePrinciple
+    | ClientFirstPrinciple
+    | RealQuestionPrinciple,
     Field(discriminator="kind"),
 ]
 
@@ -183,6 +208,16 @@ class ScoringWeights(StrictModel):
     bonus_per_weight: float = Field(default=3.0, ge=0)
     session_share: float = Field(default=0.25, ge=0, le=1)
     hint_cost: float = Field(default=3.0, ge=0)
+    substance_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="share of the overall that depends on what the worker did with the client's real question: "
+        "overall = form x (1 - share + share x substance / 100)",
+    )
+    found_share: float = Field(
+        default=0.2, ge=0, le=1, description="within substance: the real question came out; the rest is key points"
+    )
 
 
 OutcomeKey = Literal["heard", "answered", "next_step", "can_manage"]

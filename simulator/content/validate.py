@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simulator.content.common import STAGES
+from simulator.content.common import ENGINE_REACTED_MARKS, FLOW_ACTS, STAGES
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library
 from simulator.content.rubric import Rubric, SignalPrinciple
@@ -21,9 +21,9 @@ MIN_DISTINCT_LINES = 40
 
 def known_signals() -> frozenset[str]:
     """The signal catalogue of the detector (imported lazily: validation needs no detector)."""
-    from simulator.language import SIGNALS
+    from simulator.language import MARKS, SIGNALS
 
-    return frozenset(SIGNALS)
+    return frozenset(SIGNALS) | frozenset(MARKS) | frozenset(FLOW_ACTS)
 
 
 def validate_library(library: Library, signals: Iterable[str] | None = None) -> list[ContentIssue]:
@@ -86,7 +86,7 @@ def fault_signals(rubric: Rubric) -> dict[str, set[str]]:
     for principle in rubric.principles:
         if isinstance(principle, SignalPrinciple) and principle.polarity == "negative" and principle.audience == "all":
             for stage in principle.stages:
-                faults[stage].update(principle.signals)
+                faults[stage].update(set(principle.signals) - set(ENGINE_REACTED_MARKS))
     return faults
 
 

@@ -11,10 +11,41 @@ from collections.abc import Callable, Iterable
 
 from transitions import EventData, Machine
 
-from simulator.content.common import CLOSED, STAGES
+from simulator.content.common import CLOSED, FLOW_ACTS, STAGES
 from simulator.content.rubric import FlowTransition
 
 ALL_STATES: tuple[str, ...] = (*STAGES, CLOSED)
+
+# What a reply does as a whole, read from its signals; flow edges may name these acts.
+INFORMING = frozenset({"information", "advice", "bad_news", "key_point"})  # key_point: the session's mark
+INFORMING_WEAK = frozenset({"causal_explanation", "way_forward", "visual_aid"})
+ASKING_OR_LISTENING = frozenset({"open_question", "closed_question", "agenda_question", "reflection"})
+CLOSING_WORDS = frozenset({"summary", "thanks", "encouragement", "homework"})
+ACTS: tuple[str, ...] = FLOW_ACTS
+
+
+def reply_acts(signals: set[str], previous: set[str] | None = None) -> set[str]:
+    """The acts a reply performs, for the stage moves (docs/scoring.md, section 6).
+
+    - ``act_inform``: informing is the reply's main act: it informs, advises or gives bad
+      news (or shows two weaker informing cues) and asks nothing and reflects nothing. One
+      causal "so" inside a question is not advice.
+    - ``act_inform_twice``: this reply and the one before both inform (a weak cue is enough),
+      and this one asks no question.
+    - ``act_close``: a next step together with a recap, thanks, encouragement or a task.
+    """
+    acts: set[str] = set()
+    strong = signals & INFORMING
+    weak = signals & INFORMING_WEAK
+    informs = bool(strong) or len(weak) >= 2
+    if informs and not signals & ASKING_OR_LISTENING:
+        acts.add("act_inform")
+    asks = signals & (ASKING_OR_LISTENING - {"reflection"})
+    if signals & (INFORMING | INFORMING_WEAK) and not asks and previous and previous & (INFORMING | INFORMING_WEAK):
+        acts.add("act_inform_twice")
+    if "next_step" in signals and signals & CLOSING_WORDS:
+        acts.add("act_close")
+    return acts
 
 
 class StageModel:
@@ -77,11 +108,15 @@ class StageMachine:
         self.machine.set_state(stage, model=self.model)
         self.model.turns_in_stage = turns_in_stage
 
-    def advance(self, stage: str, turns_in_stage: int, signals: set[str]) -> FlowTransition | None:
+    def advance(
+        self, stage: str, turns_in_stage: int, signals: set[str], previous: set[str] | None = None
+    ) -> FlowTransition | None:
         """The edge a reply fires from ``stage``, or None when the meeting stays there.
 
-        ``turns_in_stage`` counts the replies in ``stage`` including this one.
+        ``turns_in_stage`` counts the replies in ``stage`` including this one; ``previous``
+        holds the signals of the reply before it (for acts over two replies).
         """
+        signals = set(signals) | reply_acts(set(signals), previous)
         self._enter(stage, turns_in_stage)
         tried: set[str] = set()
         for edge in self.flow:

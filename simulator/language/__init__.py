@@ -3,6 +3,7 @@
 Light on purpose (no web or database imports): ``simulator detect`` starts from here.
 """
 
+from simulator.language.context import MARKS, MeetingContext, language_marks, meeting_marks
 from simulator.language.detector import SIGNALS, Detector, SignalHit, detect, get_detector
 
-__all__ = ["SIGNALS", "Detector", "SignalHit", "detect", "get_detector"]
+__all__ = ["MARKS", "SIGNALS", "Detector", "MeetingContext", "SignalHit", "detect", "get_detector", "language_marks", "meeting_marks"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simulator.language import english
@@ -20,6 +21,8 @@ class Analysis:
     clause_anchors: list[frozenset[int]]  # per sentence: anchors of the sentence and of clauses after ":" / ";"
     comma_anchors: list[frozenset[int]]  # per sentence: clause starts after a comma (fillers skipped)
     any_quoted: bool = False
+    # the client's earlier lines (meeting context), analysed only when a rule asks: for echoes
+    earlier: "Callable[[], list[Analysis]] | None" = None
     _sentence_atoms: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property

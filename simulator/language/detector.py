@@ -10,6 +10,7 @@ from simulator.content.errors import ContentError
 from simulator.content.yaml_loader import LocatedDocument, parse_yaml, validate_document
 from simulator.language import english, finnish
 from simulator.language.analysis import Analysis, analyse
+from simulator.language.context import RULE_MARKS, MeetingContext, apply_context
 from simulator.language.kinds import (
     CombineEvaluator,
     Evaluator,
@@ -20,10 +21,12 @@ from simulator.language.kinds import (
     QuestionEvaluator,
     RegexEvaluator,
 )
+from simulator.language.negation import NegationEvaluator
 from simulator.language.patterns import Lexicon, PatternSet, compile_pattern
 from simulator.language.rules import (
     CombineRule,
     JargonRule,
+    NegationRule,
     OverlapRule,
     PhraseRule,
     QuestionRule,
@@ -66,6 +69,8 @@ class Detector:
         self.fillers = self._compile(rules.fillers, ("fillers",))
         self.evaluators: list[Evaluator] = []
         self.combiners: list[CombineEvaluator] = []
+        self.negations: list[NegationEvaluator] = []
+        self._lines: dict[str, Analysis] = {}
         for index, rule in enumerate(rules.rules):
             self._build(rule, index)
         if self._issues:
@@ -90,6 +95,8 @@ class Detector:
 
         if isinstance(rule, CombineRule):
             self.combiners.append(CombineEvaluator(rule))
+        elif isinstance(rule, NegationRule):
+            self.negations.append(NegationEvaluator(rule, compile_))
         elif isinstance(rule, PhraseRule):
             self.evaluators.append(PhraseEvaluator(rule, compile_))
         elif isinstance(rule, QuestionRule):
@@ -104,28 +111,74 @@ class Detector:
     def analyse(self, text: str) -> Analysis:
         return analyse(text, self.lang, self.lexicon, self.fillers)
 
-    def raw_hits(self, text: str, prev: str | None = None, stage: str | None = None) -> list[Hit]:
-        """Hits before de-duplication, with sentence indexes (for debugging rules)."""
+    def raw_hits(
+        self, text: str, prev: str | None = None, stage: str | None = None, context: MeetingContext | None = None
+    ) -> list[Hit]:
+        """Hits before de-duplication, with sentence indexes (for debugging rules).
+
+        Negation scope and the meeting ``context`` (echoes, persona words) act before the
+        combine rules, so those see the signals the reply really shows.
+        """
         analysis = self.analyse(text)
         previous = self.analyse(prev[:MAX_CHARS]) if prev else None
+        if context is not None and len(context.client_lines) > 1:
+            lines = context.client_lines[:-1]
+            analysis.earlier = lambda: [self._analysed_line(line) for line in lines]
         hits: list[Hit] = []
         for evaluator in self.evaluators:
             hits.extend(evaluator.hits(analysis, previous, stage))
+        for negation in self.negations:
+            hits = negation.apply(analysis, hits)
+        hits = apply_context(analysis, hits, context, self._explained)
         for combiner in self.combiners:
             hits = combiner.apply(hits)
         return hits
 
-    def detect(self, text: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
+    def _analysed_line(self, line: str) -> Analysis:
+        """A client line analysed once per detector (a meeting re-reads its earlier lines every turn)."""
+        cached = self._lines.get(line)
+        if cached is None:
+            if len(self._lines) >= 2048:
+                self._lines.clear()
+            cached = self._lines[line] = self.analyse(line[:MAX_CHARS])
+        return cached
+
+    def _explained(self, analysis: Analysis, first: int, end: int, stop: int) -> bool:
+        """Whether a term at tokens ``first:end`` is explained right there (the jargon rules' test)."""
+        return any(
+            e._explained(analysis, first, end, stop) for e in self.evaluators if isinstance(e, JargonEvaluator)
+        )
+
+    def detect(
+        self,
+        text: str,
+        prev: str | None = None,
+        stage: str | None = None,
+        context: MeetingContext | None = None,
+        marks: bool = False,
+    ) -> list[SignalHit]:
         """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
 
         ``stage`` lets rules with ``stages`` apply only there; unknown stage = every rule applies.
-        Helper signals (names starting with ``_``) are not reported.
+        ``context`` (optional) is the meeting so far: the client's earlier lines (the last one
+        stands for ``prev`` when ``prev`` is not given) and the persona's words.
+        Helper signals (names starting with ``_``) are not reported; with ``marks``, the
+        context marks among them (:data:`simulator.language.context.RULE_MARKS`) are, without
+        the underscore (``threat``, ``dismissal``...).
         """
         text = text if isinstance(text, str) else str(text)
         text = text[:MAX_CHARS]
         prev = prev if isinstance(prev, str) or prev is None else str(prev)
+        if prev is None and context is not None:
+            prev = context.last_client_line
         stage = stage if isinstance(stage, str) else None
-        unique = {(h.signal, h.start, h.end) for h in self.raw_hits(text, prev, stage) if not h.signal.startswith("_")}
+        wanted = {f"_{m}" for m in RULE_MARKS} if marks else set()
+        unique = set()
+        for h in self.raw_hits(text, prev, stage, context):
+            if not h.signal.startswith("_"):
+                unique.add((h.signal, h.start, h.end))
+            elif h.signal in wanted:
+                unique.add((h.signal[1:], h.start, h.end))
         return [SignalHit(s, a, b, text[a:b]) for s, a, b in sorted(unique, key=lambda x: (x[1], x[2], x[0]))]
 
     def signals(self, text: str, prev: str | None = None, stage: str | None = None) -> list[str]:
@@ -152,6 +205,8 @@ def get_detector(lang: str) -> Detector:
     return load_detector(rules_path(lang))
 
 
-def detect(text: str, lang: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
+def detect(
+    text: str, lang: str, prev: str | None = None, stage: str | None = None, context: MeetingContext | None = None
+) -> list[SignalHit]:
     """Signals in one reply: the module-level shortcut to ``get_detector(lang).detect``."""
-    return get_detector(lang).detect(text, prev, stage)
+    return get_detector(lang).detect(text, prev, stage, context)

@@ -299,6 +299,7 @@ class OverlapEvaluator(Evaluator):
             return []
         prev_words = list(dict.fromkeys(self._content(prev, 0, len(prev.tokens))))[:_MAX_FUZZY_WORDS]
         prev_asked = bool(prev.sentences) and prev.sentences[-1].question_mark
+        earlier_words: list[str] | None = None  # read only when a cued sentence needs them
         hits = []
         for index, sentence in enumerate(analysis.sentences):
             if not _sentence_ok(sentence, self.rule.sentence):
@@ -308,11 +309,23 @@ class OverlapEvaluator(Evaluator):
             needed = self.rule.min_shared
             if prev_asked and self.rule.cue_only_after_question:
                 needed = len(prev_words) + 1  # answering the client's question re-uses its words
-            if self.cues and self.cues.find(analysis.atoms, sentence.first, sentence.stop):
+            cued = bool(self.cues) and bool(self.cues.find(analysis.atoms, sentence.first, sentence.stop))
+            if cued:
                 needed = min(needed, self.rule.cue_min_shared)
             if shared >= needed and (shared > 0 or needed == 0):
                 hits.append(_sentence_hit(analysis, index, self.signal))
+            elif cued and analysis.earlier is not None:
+                if earlier_words is None:
+                    earlier_words = list(
+                        dict.fromkeys(w for line in analysis.earlier() for w in self._content(line, 0, len(line.tokens)))
+                    )[:_MAX_FUZZY_WORDS]
+                if earlier_words and self._echoes(earlier_words, words):
+                    hits.append(_sentence_hit(analysis, index, self.signal))  # echoing what the client said earlier
         return hits
+
+    def _echoes(self, earlier: list[str], words: list[str]) -> bool:
+        """Two or more of the client's earlier content words, with a reflection cue."""
+        return sum(1 for p in earlier if any(self._similar(p, w) for w in words)) >= max(2, self.rule.cue_min_shared)
 
 
 # An acronym as written: 2-6 capitals, then nothing, a case ending ("KEHAan", "TYP:hen") or a
@@ -380,6 +393,8 @@ class JargonEvaluator(Evaluator):
                 if self.explained_next.matches_at(analysis.atoms, analysis.anchors[index + 1], following.stop) >= 0:
                     continue  # "FISE-pätevyys. Siinä arvioidaan ..." explains it right after
             for first, end in found:
+                if analysis.tokens[first].quoted:
+                    continue  # a quoted term is named, not used: "se 'alkukartoitus' mistä kirjeessä puhuttiin"
                 if not self._explained(analysis, first, end, sentence.stop):
                     hits.append(_span(analysis, first, end, index, self.signal))
         return hits
@@ -421,3 +436,4 @@ class CombineEvaluator:
         if not rule.if_all and not rule.if_any and rule.action == "add":
             return False
         return not any(s in present for s in rule.unless_any)
+

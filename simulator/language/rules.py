@@ -208,8 +208,23 @@ class CombineRule(_Rule):
     scope: Literal["reply", "sentence"] = "reply"
 
 
+class NegationRule(_Rule):
+    """Negation scope for a fault signal: a hit is dropped when a negator comes before it in
+    the same clause, within ``window`` tokens ("En aio olla koneella", "I'm not going to be
+    on the computer"). A negator inside the hit's own span is part of the cue ("en ehdi")."""
+
+    kind: Literal["negation"]
+    negators: list[Pattern] = Field(min_length=1)
+    window: int = Field(5, ge=1, le=12)
+
+    @field_validator("negators")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+
 Rule = Annotated[
-    Union[PhraseRule, QuestionRule, RegexRule, OverlapRule, JargonRule, CombineRule],
+    Union[PhraseRule, QuestionRule, RegexRule, OverlapRule, JargonRule, CombineRule, NegationRule],
     Field(discriminator="kind"),
 ]
 

@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field
 
 from simulator.content.common import STAGES
 from simulator.content.rubric import (
+    ClientFirstPrinciple,
     FarewellClosePrinciple,
     KeyPointsPrinciple,
+    RealQuestionPrinciple,
     Rubric,
     SessionPrinciple,
     StageOrderPrinciple,
@@ -24,6 +26,14 @@ from simulator.content.rubric import (
 )
 from simulator.content.scenario import Scenario
 from simulator.engine.state import Finding, SessionState, TurnRecord
+from simulator.rubric.acts import (
+    closing_signals,
+    engagement,
+    pair_bad_news,
+    real_question_answered,
+    skipped_stages,
+    words_before_first,
+)
 from simulator.rubric.text_measures import talk_ratio, word_count
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
@@ -76,6 +86,11 @@ class SessionReport(BaseModel):
     hints_used: int
     final_stage: str
     stage_path: list[str]
+    visited: list[str] = Field(default_factory=list, description="stages the meeting really was in, in model order")
+    skipped: list[str] = Field(default_factory=list, description="stages passed over on the way to a later one")
+    substance: float | None = Field(
+        default=None, description="0-100: the real question found and its key points covered (docs/scoring.md)"
+    )
 
 
 def effective_findings(turn: TurnRecord) -> list[Finding]:
@@ -95,6 +110,7 @@ def build_report(
     )
     if len(turn_findings) != len(state.turns):
         raise ValueError("findings_per_turn must have one entry per turn")
+    turn_findings = pair_bad_news(state.turns, turn_findings, rubric)
     by_stage: dict[str, list[Finding]] = defaultdict(list)
     for findings in turn_findings:
         for finding in findings:  # a finding belongs to the stage whose principle made it
@@ -111,8 +127,14 @@ def build_report(
     session_score = 100.0 * session_earned / session_total if session_total else 100.0
     stage_mean = sum(score or 0 for score in stage_scores.values()) / len(STAGES)
     share = rubric.scoring.session_share
-    overall = (1 - share) * stage_mean + share * session_score - rubric.scoring.hint_cost * state.hints_used
-    all_findings = [f for findings in turn_findings for f in findings] + session_findings
+    form = (1 - share) * stage_mean + share * session_score
+    substance = engagement(scenario, state, rubric.scoring.found_share)
+    weight = rubric.scoring.substance_share
+    # substance scales the form: polish without engagement keeps at most (1 - weight) of it
+    overall = form * (1 - weight + weight * substance / 100) - rubric.scoring.hint_cost * state.hints_used
+    skipped = skipped_stages(_path(state))
+    shown_session = session_findings if not skipped else [f for f in session_findings if f.polarity == "negative"]
+    all_findings = [f for findings in turn_findings for f in findings] + shown_session
     covered = [kp.id for kp in scenario.key_points if kp.id in state.key_points]
     missed = [kp.id for kp in scenario.key_points if kp.id not in state.key_points]
     real = scenario.real_question
@@ -133,6 +155,9 @@ def build_report(
         hints_used=state.hints_used,
         final_stage=state.stage,
         stage_path=_path(state),
+        visited=[stage for stage in STAGES if stage in visited],
+        skipped=skipped,
+        substance=round(substance, 1) if state.turns else None,
     )
     report.outcomes = _outcomes(rubric, scenario, state, report, all_findings)
     return report
@@ -215,8 +240,9 @@ def _session_finding(
         return None
     kept: bool
     if isinstance(principle, StageOrderPrinciple):
-        ranks = [STAGE_RANK[stage] for stage in _path(state)]
-        kept = all(b >= a or (a, b) == (STAGE_RANK["advisory"], STAGE_RANK["guidance"]) for a, b in zip(ranks, ranks[1:]))
+        ranks = [STAGE_RANK[stage] for stage in _path(state) if stage in STAGE_RANK]
+        in_order = all(b >= a or (a, b) == (STAGE_RANK["advisory"], STAGE_RANK["guidance"]) for a, b in zip(ranks, ranks[1:]))
+        kept = in_order and not skipped_stages(_path(state))
     elif isinstance(principle, StagesVisitedPrinciple):
         kept = all(stage in visited for stage in STAGES)
     elif isinstance(principle, StageTimePrinciple):
@@ -228,7 +254,12 @@ def _session_finding(
         total = len(scenario.key_points)
         kept = total == 0 or len(set(state.key_points)) / total >= principle.min_share
     elif isinstance(principle, FarewellClosePrinciple):
-        kept = set(principle.signals) <= signals_in(state, "farewell")
+        kept = set(principle.signals) <= closing_signals(state)
+    elif isinstance(principle, ClientFirstPrinciple):
+        client, worker = words_before_first(state, set(principle.signals))
+        kept = client > worker
+    elif isinstance(principle, RealQuestionPrinciple):
+        kept = real_question_answered(scenario, state, principle.min_share)
     else:  # pragma: no cover - the union is closed
         raise TypeError(type(principle).__name__)
     message = {}
@@ -298,7 +329,7 @@ def _outcomes(
 ) -> list[OutcomeResult]:
     """The four client-experience statements; the rule for each is in docs/scoring.md."""
     signals = set().union(*(t.signal_names for t in state.turns)) if state.turns else set()
-    farewell = signals_in(state, "farewell")
+    farewell = closing_signals(state)
     trust = report.trust
     trust_kept = trust[-1] >= trust[0]
     negative_bad_news = any(f.polarity == "negative" and "bad_news" in f.principle for f in findings)

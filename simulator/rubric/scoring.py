@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, utils
+
 from simulator.content.rubric import (
     LengthPrinciple,
     PlainLanguagePrinciple,
@@ -22,6 +24,7 @@ from simulator.engine.state import Finding, SignalRecord, Span, TurnRecord
 from simulator.rubric.text_measures import sentences, word_count, words
 
 QUOTE_LIMIT = 80
+REPEAT_RATIO = 90.0  # rapidfuzz ratio from which a reply repeats an earlier one of the worker's
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,21 @@ def score_reply(
     signals: Sequence[SignalRecord],
     earlier: Sequence[TurnRecord] = (),
     credit_stage: str | None = None,
+    real_question_out: bool = True,
 ) -> ReplyScore:
     """Findings of every principle of ``stage`` for this reply, sorted by position.
 
     ``credit_stage`` is the stage the reply opens when it already does that stage's work:
     its positive principles count too. Faults are judged only in ``stage``, where the
-    reply was written, so one act is never penalised twice.
+    reply was written, so one act is never penalised twice. ``real_question_out`` says
+    whether the client's real question has come out (advice earns praise only after).
+    A reply that repeats one of the worker's earlier replies nearly word for word earns
+    nothing: only its faults count.
     """
     names = {record.signal for record in signals}
+    if repeats_earlier(reply, earlier):
+        names.add("repetition")
+        signals = [*signals, SignalRecord(signal="repetition", span=_whole(reply))]
     findings: list[Finding] = []
     for principle in rubric.principles:
         if stage in principle.stages:
@@ -54,11 +64,36 @@ def score_reply(
             judged_in = credit_stage
         else:
             continue
+        if "repetition" in names and principle.polarity == "positive":
+            continue
+        if not _fits_meeting(principle, scenario, real_question_out):
+            continue
         spans = _spans_for(principle, scenario, reply, signals, names, earlier)
         if spans is not None:
             findings.append(make_finding(principle, judged_in, spans, reply))
     findings.sort(key=lambda f: (f.spans[0].start if f.spans else len(reply), f.principle))
     return ReplyScore(findings, reply_score(findings))
+
+
+def repeats_earlier(reply: str, earlier: Sequence[TurnRecord]) -> bool:
+    """The reply is (nearly) the same text as one of the worker's earlier replies."""
+    text = utils.default_process(reply)
+    if len(text) < 12:  # "Okei." twice is conversation, not a checklist
+        return False
+    return any(fuzz.ratio(text, utils.default_process(turn.reply), score_cutoff=REPEAT_RATIO) for turn in earlier)
+
+
+def _fits_meeting(principle: Principle, scenario: Scenario, real_question_out: bool) -> bool:
+    """The meeting-level conditions of a signal principle: the real question, the learning goals."""
+    if not isinstance(principle, SignalPrinciple):
+        return True
+    out = real_question_out or scenario.real_question is None
+    if (principle.real_question == "after" and not out) or (principle.real_question == "before" and out):
+        return False
+    if principle.goal_words:
+        goals = " ".join(scenario.learning_goals).lower()
+        return any(word.lower() in goals for word in principle.goal_words)
+    return True
 
 
 def reply_score(findings: Sequence[Finding]) -> float:

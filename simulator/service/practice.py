@@ -589,6 +589,7 @@ def _attempt_view(
         overall=None if attempt.overall_score is None else int(round(attempt.overall_score)),
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
+        visited=tuple(stage for stage in STAGES if stage in state.stage_history),
     )
 
 

@@ -131,6 +131,7 @@ class AttemptView:
     overall: int | None
     started_at: datetime
     finished_at: datetime | None = None
+    visited: tuple[str, ...] = ()  # stages the meeting really was in; the ladder shows skipped ones as skipped
 
     @property
     def finished(self) -> bool:

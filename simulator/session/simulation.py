@@ -11,10 +11,11 @@ from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
 from simulator.engine.key_points import covered_key_points
 from simulator.engine.machine import machine_for
+from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
-from simulator.language import get_detector
+from simulator.language import MeetingContext, get_detector, language_marks, meeting_marks
 from simulator.rubric.report import SessionReport, build_report
-from simulator.rubric.scoring import score_reply
+from simulator.rubric.scoring import repeats_earlier, score_reply
 
 MAX_REPLY_CHARS = 2000
 MAX_HINTS = 3
@@ -35,6 +36,15 @@ def check_reply(text: str) -> None:
         raise ReplyRejected("empty", "the reply is empty")
     if len(text) > MAX_REPLY_CHARS:
         raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
+
+
+def _without_jargon(turn: TurnRecord) -> str:
+    """An earlier reply with its unexplained terms blanked: what is left, the worker has explained."""
+    text = turn.reply
+    for record in turn.signals:
+        if record.signal == "jargon":
+            text = text[: record.span.start] + " " * (record.span.end - record.span.start) + text[record.span.end :]
+    return text
 
 
 class SessionClosed(RuntimeError):
@@ -92,17 +102,52 @@ class Simulation:
         check_reply(text)
         state = self.state
         stage = state.stage
-        hits = get_detector(state.language).detect(text, prev=self.last_client_line, stage=stage)
+        persona = self.scenario.persona
+        context = MeetingContext.of(
+            [state.opening_line, *(t.client_line for t in state.turns)],
+            persona.knows_words,
+            persona.unknown_words,
+            persona.speaks,
+            explained=[_without_jargon(t) for t in state.turns],
+        )
+        hits = get_detector(state.language).detect(text, stage=stage, context=context, marks=True)
         signals = [
             SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
             for hit in hits
         ]
+        whole = Span(start=0, end=len(text), text=text)
+        signals += [SignalRecord(signal=mark, span=whole) for mark in language_marks(text, state.language, persona.speaks)]
+        computer = [r.span for r in signals if r.signal == "computer_focus"]
+        found = {r.signal for r in signals}
+        signals += [
+            SignalRecord(signal=mark, span=computer[0])
+            for mark in meeting_marks(found, self.last_client_line, state.language)
+        ]
         names = frozenset(record.signal for record in signals)
-        edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names))
+        previous = state.turns[-1].signal_names if state.turns else None
+        # once the real question is out, a reply that explains one of the client's key points
+        # informs, whatever its wording
+        real = self.scenario.real_question
+        real_out = real is None or real.id in state.disclosed
+        informs = real_out and bool(
+            set(covered_key_points(text, self.scenario.key_points, state.disclosed)) - set(state.key_points)
+        )
+        # the mark lets the machine see informing that no word cue showed
+        edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names) | ({"key_point"} if informs else set()), previous)
         stage_after = edge.dest if edge is not None else stage
         self.turns_in_stage = 0 if edge is not None else self.turns_in_stage + 1
         credit = stage_after if edge is not None and edge.score_in == "both" else None
-        scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns, credit_stage=credit)
+        scored = score_reply(
+            self.rubric,
+            self.scenario,
+            stage,
+            text,
+            signals,
+            state.turns,
+            credit_stage=credit,
+            real_question_out=real_out,
+        )
+        marks = set(names) | ({"repetition"} if repeats_earlier(text, state.turns) else set())
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
         ctx = TurnContext(
             stage=stage,
@@ -113,6 +158,7 @@ class Simulation:
             listening_turns=listening,
         )
         response = respond(self.scenario, state, ctx)
+        trust_after, paced = paced_trust(state.trust, response.trust_after, response.reactions, state.turns, marks)
         new_points = [
             point
             for point in covered_key_points(text, self.scenario.key_points, [*state.disclosed, *response.disclosed])
@@ -127,17 +173,17 @@ class Simulation:
             findings=scored.findings,
             reply_score=scored.score,
             trust_before=state.trust,
-            trust_after=response.trust_after,
+            trust_after=trust_after,
             client_line_id=response.line.id,
             client_line=response.line.text,
             thought=response.line.thought,
             disclosed=response.disclosed,
             key_points=new_points,
-            reactions=response.reactions,
+            reactions=[*response.reactions, *paced],
             hint_used=hint_used,
         )
         state.turns.append(turn)
-        state.trust = response.trust_after
+        state.trust = trust_after
         state.disclosed.extend(response.disclosed)
         state.key_points.extend(new_points)
         state.used_lines.append(response.line.id)

@@ -81,6 +81,14 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "all.assumption": ("negative", set(STAGES)),
     "all.jargon": ("negative", set(STAGES)),
     "all.plain_language": ("negative", set(STAGES)),
+    # faults wherever they happen (issue 9, item 4)
+    "all.threat": ("negative", set(STAGES)),
+    "all.dismissal": ("negative", set(STAGES)),
+    "all.wrong_language": ("negative", set(STAGES)),
+    "all.no_words": ("negative", set(STAGES)),
+    "all.repetition": ("negative", set(STAGES)),
+    "advisory.standard_advice": ("negative", {"advisory"}),
+    "advisory.closed_check": ("negative", {"advisory", "farewell"}),
 }
 
 CORE = {
@@ -98,7 +106,16 @@ CORE = {
     "farewell.thanks",
 }
 
-SESSION_KINDS = {"stage_order", "stages_visited", "stage_time", "talk_ratio", "key_points", "farewell_close"}
+SESSION_KINDS = {
+    "stage_order",
+    "stages_visited",
+    "stage_time",
+    "talk_ratio",
+    "key_points",
+    "farewell_close",
+    "client_first",
+    "real_question",
+}
 
 
 @pytest.fixture(scope="module")
@@ -170,46 +187,45 @@ def test_signals_named_are_the_spec_signals(rubric: Rubric) -> None:
     for index, edge in enumerate(rubric.flow):
         for name in [*edge.signals, *edge.unless]:
             named.setdefault(name, []).append(f"flow[{index}] {edge.trigger}")
-    unknown = {name: where for name, where in named.items() if name not in SPEC_SIGNALS}
-    assert not unknown, f"signals outside the spec: {unknown}"
-    assert set(named) <= set(DETECTOR_SIGNALS)
+    # Beside the 27 signals, principles may read the context marks (threat, closed_check...,
+    # made by simulator.language with the meeting's context) and edges the machine's acts.
+    from simulator.engine.machine import ACTS
+    from simulator.language import MARKS
+
+    unknown = {name: where for name, where in named.items() if name not in SPEC_SIGNALS | set(MARKS) | set(ACTS)}
+    assert not unknown, f"signals outside the spec, the context marks and the acts: {unknown}"
+    assert {name for name in named if name in SPEC_SIGNALS} <= set(DETECTOR_SIGNALS)
+    assert not set(MARKS) & SPEC_SIGNALS and not set(ACTS) & SPEC_SIGNALS
 
 
 def test_flow_edges_in_order(rubric: Rubric) -> None:
     edges = [
         (e.trigger, list(e.source), e.dest, set(e.signals), set(e.unless), e.min_turns_in_stage) for e in rubric.flow
     ]
+    listening_unless = {
+        "information",
+        "advice",
+        "bad_news",
+        "causal_explanation",
+        "way_forward",
+        "check_understanding",
+        "summary",
+        "next_step",
+        "homework",
+        "visual_aid",
+    }
     assert edges == [
-        ("start_guidance", ["empathy"], "guidance", {"transition_signpost", "agenda_question", "open_question"}, set(), 1),
-        (
-            "give_advice",
-            ["empathy", "guidance"],
-            "advisory",
-            {"information", "advice", "bad_news", "causal_explanation", "visual_aid"},
-            set(),
-            1,
-        ),
-        (
-            "listen_again",
-            ["advisory"],
-            "guidance",
-            {"open_question", "reflection", "agenda_question"},
-            {
-                "information",
-                "advice",
-                "bad_news",
-                "causal_explanation",
-                "way_forward",
-                "check_understanding",
-                "summary",
-                "next_step",
-                "homework",
-                "visual_aid",
-            },
-            1,
-        ),
+        # asking for the client's own recap closes the meeting from any stage
+        ("close_meeting", ["empathy", "guidance", "advisory"], "farewell", {"client_recap"}, set(), 1),
+        ("start_guidance", ["empathy"], "guidance", {"agenda_question", "open_question"}, set(), 1),
+        # "let me pull up your file" is no signpost into guidance
+        ("start_guidance", ["empathy"], "guidance", {"transition_signpost"}, {"computer_focus"}, 1),
+        # advisory on a signpost into answers or when informing is the main act (or twice in a row)
+        ("give_advice", ["empathy", "guidance"], "advisory", {"advice_signpost", "act_inform", "act_inform_twice"}, set(), 1),
+        ("listen_again", ["advisory"], "guidance", {"open_question", "agenda_question"}, listening_unless, 1),
         ("wrap_up", ["guidance", "advisory"], "farewell", {"summary", "homework"}, set(), 1),
         ("wrap_up", ["advisory"], "farewell", {"next_step"}, set(), 2),
+        ("wrap_up", ["guidance", "advisory"], "farewell", {"act_close"}, set(), 1),
     ]
 
 
@@ -221,6 +237,9 @@ def test_computer_is_a_fault_except_in_advisory(rubric: Rubric) -> None:
         for stage in p.stages
     }
     assert faulted == {"empathy", "guidance", "farewell"}
+    # in advisory the screen may show the client something, but turning to it while the
+    # client tells about themselves is a fault there too (a context mark, not the signal)
+    assert "advisory" in rubric.principle("all.computer_while_telling").stages
     heaviest = max(p.weight for p in rubric.principles if p.polarity == "negative" and "computer_focus" in _signal_lists(p))
     assert rubric.principle("guidance.no_computer").weight == heaviest
 
@@ -267,6 +286,27 @@ def test_session_principles(rubric: Rubric) -> None:
     assert kinds["key_points"].min_share == 0.6
     close = kinds["farewell_close"]
     assert isinstance(close, FarewellClosePrinciple) and set(close.signals) == {"summary", "next_step"}
+    assert set(kinds["client_first"].signals) >= {"information", "advice"}
+    assert kinds["real_question"].weight >= 3
+
+
+def test_threats_and_closed_checks_are_never_praised(rubric: Rubric) -> None:
+    """A consequence used as pressure is no explanation or way forward; "Ymmärsitkö?" is no check."""
+    for principle in rubric.principles:
+        if not isinstance(principle, SignalPrinciple) or principle.polarity != "positive":
+            continue
+        if set(principle.signals) & {"information", "advice", "causal_explanation", "way_forward", "bad_news"}:
+            assert "threat" in principle.unless, principle.id
+        if "check_understanding" in principle.signals:
+            assert "closed_check" in principle.unless, principle.id
+
+
+def test_advice_is_praised_only_after_the_real_question(rubric: Rubric) -> None:
+    for pid in ("advisory.information", "advisory.advice", "advisory.bad_news_with_way_out"):
+        assert rubric.principle(pid).real_question == "after", pid
+    assert rubric.principle("advisory.standard_advice").real_question == "before"
+    assert rubric.principle("guidance.early_advice").real_question == "before"
+    assert rubric.scoring.substance_share >= 0.5
     for principle in rubric.session_principles:
         for language in ("fi", "en"):
             assert "{quote}" not in principle.feedback.get(language).did, principle.id

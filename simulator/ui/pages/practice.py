@@ -96,7 +96,7 @@ def _conversation(view: AttemptView, language: str) -> None:
 
 def _sidebar(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
     with st.sidebar:
-        render_ladder(view.stages, view.stage, language)
+        render_ladder(view.stages, view.stage, language, visited=view.visited)
         previous = view.turns[-1].trust_before if view.turns else None
         render_trust(view.trust, view.trust_low_below, view.trust_high_from, previous=previous)
         counts = view.counts
