@@ -10,6 +10,7 @@ from simulator.content.errors import ContentError
 from simulator.content.yaml_loader import LocatedDocument, parse_yaml, validate_document
 from simulator.language import english, finnish
 from simulator.language.analysis import Analysis, analyse
+from simulator.language.learned import model as learned
 from simulator.language.kinds import (
     CombineEvaluator,
     Evaluator,
@@ -52,13 +53,15 @@ class SignalHit:
     start: int
     end: int
     match: str
+    focus: tuple[tuple[int, int], ...] = ()  # only the learned layer fired: the words that weighed most
 
 
 class Detector:
     """Signal rules of one language, compiled; :meth:`detect` is safe on any string."""
 
-    def __init__(self, rules: SignalRules, document: LocatedDocument | None = None):
+    def __init__(self, rules: SignalRules, document: LocatedDocument | None = None, learned: bool = False):
         self.lang = rules.lang
+        self.learned = learned  # the learned layer was trained beside the shipped rules only
         self.lexicon = Lexicon(finnish.candidate_forms if rules.lang == "fi" else english.candidate_forms)
         self._classes = rules.classes
         self._document = document
@@ -115,18 +118,29 @@ class Detector:
             hits = combiner.apply(hits)
         return hits
 
-    def detect(self, text: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
-        """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
-
-        ``stage`` lets rules with ``stages`` apply only there; unknown stage = every rule applies.
-        Helper signals (names starting with ``_``) are not reported.
-        """
+    def rule_hits(self, text: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
+        """What the rules alone find (the learned layer's input), sorted by start."""
         text = text if isinstance(text, str) else str(text)
         text = text[:MAX_CHARS]
         prev = prev if isinstance(prev, str) or prev is None else str(prev)
         stage = stage if isinstance(stage, str) else None
         unique = {(h.signal, h.start, h.end) for h in self.raw_hits(text, prev, stage) if not h.signal.startswith("_")}
         return [SignalHit(s, a, b, text[a:b]) for s, a, b in sorted(unique, key=lambda x: (x[1], x[2], x[0]))]
+
+    def detect(self, text: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
+        """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
+
+        ``stage`` lets rules with ``stages`` apply only there; unknown stage = every rule applies.
+        Helper signals (names starting with ``_``) are not reported. With the shipped rules the
+        learned layer (``learned/model.py``) then keeps, vetoes or adds signals.
+        """
+        hits = self.rule_hits(text, prev, stage)
+        if not self.learned:
+            return hits
+        text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
+        prev = prev if isinstance(prev, str) or prev is None else str(prev)
+        spans = learned.apply(self.lang, text, prev, [(h.signal, h.start, h.end) for h in hits])
+        return [SignalHit(s, a, b, text[a:b], focus) for s, a, b, focus in sorted(spans, key=lambda x: (x[1], x[2], x[0]))]
 
     def signals(self, text: str, prev: str | None = None, stage: str | None = None) -> list[str]:
         """The sorted names of the signals present."""
@@ -137,11 +151,11 @@ def rules_path(lang: str) -> Path:
     return rubrics_dir() / "signals" / f"{lang}.yaml"
 
 
-def load_detector(path: Path) -> Detector:
+def load_detector(path: Path, learned: bool = False) -> Detector:
     """Build a detector from a rule file; located :class:`ContentError` when it is invalid."""
     document = parse_yaml(path)
     rules = validate_document(document, SignalRules)
-    return Detector(rules, document)
+    return Detector(rules, document, learned=learned)
 
 
 @functools.lru_cache(maxsize=None)
@@ -149,7 +163,7 @@ def get_detector(lang: str) -> Detector:
     """The detector for ``lang`` ("fi" or "en"), loaded once per process."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    return load_detector(rules_path(lang))
+    return load_detector(rules_path(lang), learned=True)
 
 
 def detect(text: str, lang: str, prev: str | None = None, stage: str | None = None) -> list[SignalHit]:
