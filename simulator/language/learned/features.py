@@ -8,6 +8,7 @@ remembers the token it came from, so the model can say which words weighed most.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from simulator.language import english, finnish
@@ -52,6 +53,7 @@ def _tokens(raw: str, lang: str) -> tuple[Text, list[Token]]:
     return text, tokens
 
 
+@functools.lru_cache(maxsize=65_536)  # bounded: a long-running server sees an open vocabulary
 def _forms(word: str, lang: str) -> tuple[str, ...]:
     """Folded candidate forms, the standard form first (colloquial ``mä`` -> ``mina``)."""
     if lang == "en":
