@@ -75,6 +75,11 @@ def _stems(tokens: list[Token], lang: str) -> set[str]:
     return stems
 
 
+@functools.lru_cache(maxsize=1024)  # the client's line is read again for every reply to it
+def _prev_stems(prev: str, lang: str) -> frozenset[str]:
+    return frozenset(_stems(_tokens(prev, lang)[1], lang))
+
+
 def extract(raw: str, lang: str, prev: str | None = None, sentence: int | None = None) -> Features:
     """Features of ``raw`` (or of one of its sentences), ``prev`` being the client's line before."""
     text, tokens = _tokens(raw, lang)
@@ -112,9 +117,8 @@ def extract(raw: str, lang: str, prev: str | None = None, sentence: int | None =
                 names.append(f"c:{padded[start:start + size]}")
                 origins.append(index)
     if prev:
-        _, prev_tokens = _tokens(prev, lang)
         mine = _stems([tokens[i] for i in indexes], lang)
-        shared = mine & _stems(prev_tokens, lang)
+        shared = mine & _prev_stems(prev, lang)
         names.append("p:has")
         origins.append(-1)
         for level in range(1, min(len(shared), 4) + 1):

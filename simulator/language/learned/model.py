@@ -90,28 +90,37 @@ class LearnedModel:
         keep = self.combine(self.probabilities(features), rule) >= self.thresholds
         kept = {s for s, flag in zip(self.signals, keep) if flag}
         spans: list[Span] = [(s, a, b, ()) for s, a, b in rule_spans if s in kept or s not in self.signals]
-        for column, signal in enumerate(self.signals):
-            if signal in kept and signal not in ruled:
-                found = self._quote(features, column)
-                if found is not None:
-                    spans.append((signal, *found))
+        model_only = [column for column, signal in enumerate(self.signals) if signal in kept and signal not in ruled]
+        if model_only and features.text.sentences:
+            scores = self._sentence_scores(features)
+            for column in model_only:
+                spans.append((self.signals[column], *self._quote(features, column, int(np.argmax(scores[:, column])))))
         return spans
 
-    def _quote(self, features: Features, column: int) -> tuple[int, int, tuple[tuple[int, int], ...]] | None:
-        """The sentence this signal scores highest, and inside it up to three words that weighed most."""
+    def _sentence_scores(self, features: Features) -> np.ndarray:
+        """(sentences, signals): each sentence scored on its own words plus the reply-wide features."""
         sentences = features.text.sentences
-        if not sentences:
-            return None
-        weights = self.weights[:, column]
-        best: tuple[float, int] | None = None
+        names: list[list[str]] = [[] for _ in sentences]
+        owner = {}
         for number, sentence in enumerate(sentences):
-            names = [n for n, o in zip(features.names, features.origins) if o < 0 or sentence.first <= o < sentence.stop]
-            index, values = vectorise(names, self.vocab)
-            score = float(values @ weights[index])
-            if best is None or score > best[0]:
-                best = (score, number)
-        assert best is not None
-        sentence = sentences[best[1]]
+            for token in range(sentence.first, sentence.stop):
+                owner[token] = number
+        for name, origin in zip(features.names, features.origins):
+            if origin < 0:
+                for bucket in names:
+                    bucket.append(name)
+            elif origin in owner:
+                names[owner[origin]].append(name)
+        rows = []
+        for bucket in names:
+            index, values = vectorise(bucket, self.vocab)
+            rows.append(values @ self.weights[index])
+        return np.array(rows)
+
+    def _quote(self, features: Features, column: int, number: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+        """Sentence ``number`` trimmed, and inside it up to three words whose features weighed most."""
+        sentence = features.text.sentences[number]
+        weights = self.weights[:, column]
         contribution: dict[int, float] = {}
         for name, origin in zip(features.names, features.origins):
             if sentence.first <= origin < sentence.stop and name in self.vocab:
