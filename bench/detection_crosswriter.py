@@ -53,7 +53,7 @@ def held_out(lang: str, sets: dict[str, train.Prepared], writer: str) -> dict[st
     data = sets[writer]
     vocab = sorted(model.vocab, key=model.vocab.__getitem__)
     p = train.predict(vocab, model.weights, data)
-    combined = model.combine(p, data.rules) >= model.thresholds
+    combined = model.keep(p, data.rules)
     return {
         "rules": _report(data.ids, data.labels, data.rules > 0),
         "model": _report(data.ids, data.labels, p >= 0.5),

@@ -21,6 +21,9 @@ COMBINER_PRIOR = np.array([1.0, 0.0, 0.0])  # a, b, c: trust the model, ignore t
 COMBINER_L2 = 1.0
 THRESHOLDS = np.round(np.arange(0.10, 0.91, 0.05), 2)
 THRESHOLD_SLACK = 0.02
+VETO_PRECISION = 0.95  # a veto level must be right (the rule hit wrong) this often on calibration
+VETO_MIN = 5  # ... over at least this many rule hits
+VETO_LEVELS = np.round(np.arange(0.05, 0.51, 0.05), 2)
 
 
 @dataclass
@@ -146,4 +149,20 @@ def fit_thresholds(q: np.ndarray, labels: np.ndarray, slack: float = THRESHOLD_S
             scores.append(2 * tp / (guess.sum() + y.sum()) if guess.sum() + y.sum() else 1.0)
         best = max(scores)
         chosen[column] = max(t for t, f1 in zip(THRESHOLDS, scores) if f1 >= best - slack)
+    return chosen
+
+
+def fit_vetoes(q: np.ndarray, rule: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per signal, the highest level below which the rules' hits were wrong >= VETO_PRECISION of the time.
+
+    Vetoing on the plain threshold dropped rule hits the golden transcripts and the per-rule
+    cases rely on; a veto has to be nearly always right to be worth a missing finding.
+    """
+    chosen = np.zeros(q.shape[1])
+    for column in range(q.shape[1]):
+        hit = rule[:, column] > 0
+        for level in VETO_LEVELS:
+            vetoed = hit & (q[:, column] < level)
+            if vetoed.sum() >= VETO_MIN and (labels[vetoed, column] == 0).mean() >= VETO_PRECISION:
+                chosen[column] = level
     return chosen

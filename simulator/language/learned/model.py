@@ -2,10 +2,12 @@
 
 Weights are plain numpy arrays (``weights_{lang}.npz``, written by ``train.py``), loaded
 once per process. For each signal the model gives ``p``; the combiner fitted on replies
-the rules never saw gives ``q = sigmoid(a * logit(p) + b * rule + c)``, and the signal
-is reported when ``q >= threshold``. A reported signal keeps the rules' spans; a signal
-only the model found quotes the sentence it scores highest, with the words that weighed
-most as ``focus``; a rule hit the combiner rejects is dropped.
+the rules never saw gives ``q = sigmoid(a * logit(p) + b * rule + c)``, and a signal
+only the model found is reported when ``q >= threshold``, and a rule hit is dropped (vetoed)
+only when ``q`` is below the signal's veto level, set where the rules' hits were nearly
+all wrong on those replies. A reported signal keeps the rules' spans; a signal only the
+model found quotes the sentence it scores highest, with the words that weighed most as
+``focus``.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class LearnedModel:
     weights: np.ndarray
     combiner: np.ndarray
     thresholds: np.ndarray
+    vetoes: np.ndarray  # per signal: a rule hit is dropped when q is below this (0: never)
 
     @classmethod
     def load(cls, path: Path, lang: str) -> LearnedModel:
@@ -72,6 +75,7 @@ class LearnedModel:
                 weights=data["weights"].astype(np.float64),
                 combiner=data["combiner"].astype(np.float64),
                 thresholds=data["thresholds"].astype(np.float64),
+                vetoes=data["vetoes"].astype(np.float64),
             )
 
     def probabilities(self, features: Features) -> np.ndarray:
@@ -82,12 +86,17 @@ class LearnedModel:
         a, b, c = self.combiner[:, 0], self.combiner[:, 1], self.combiner[:, 2]
         return sigmoid(a * logit(p) + b * rule + c)
 
+    def keep(self, p: np.ndarray, rule: np.ndarray) -> np.ndarray:
+        """Which signals to report: a rule hit unless vetoed, a model-only one above its threshold."""
+        q = self.combine(p, rule)
+        return np.where(rule > 0, q >= self.vetoes, q >= self.thresholds)
+
     def decide(self, text: str, prev: str | None, rule_spans: list[tuple[str, int, int]]) -> list[Span]:
         """The reported spans: rule spans the combiner keeps plus model-only sentence spans."""
         features = extract(text, self.lang, prev)
         ruled = {signal for signal, _, _ in rule_spans}
         rule = np.array([signal in ruled for signal in self.signals], dtype=np.float64)
-        keep = self.combine(self.probabilities(features), rule) >= self.thresholds
+        keep = self.keep(self.probabilities(features), rule)
         kept = {s for s, flag in zip(self.signals, keep) if flag}
         spans: list[Span] = [(s, a, b, ()) for s, a, b in rule_spans if s in kept or s not in self.signals]
         model_only = [column for column, signal in enumerate(self.signals) if signal in kept and signal not in ruled]

@@ -3,7 +3,8 @@
 The data protocol (docs/detection.md): the model is fitted on every labelled set except the
 measure-only holdout; the combiner and the thresholds only on out-of-fold model scores for
 the writers the rules were never tuned on (w1-w4), each scored by a model fitted without
-that writer. Deterministic: sorted inputs, fixed iterations, no randomness.
+that writer. Thresholds decide what the model adds where the rules found nothing; veto
+levels, what it takes away. Deterministic: sorted inputs, fixed iterations, no randomness.
 """
 
 from __future__ import annotations
@@ -104,9 +105,11 @@ def train(sets: dict[str, Prepared], calibration: tuple[str, ...], lang: str, si
     p, r, y = np.concatenate(scores), np.concatenate(rules), np.concatenate(labels)
     combiner = fit.fit_combiner(p, r, y)
     vocab, weights = fit_model(_stack(list(sets.values())))
-    model = LearnedModel(lang, signals, dict(zip(vocab, range(len(vocab)))), weights, combiner, np.zeros(len(signals)))
-    thresholds = fit.fit_thresholds(model.combine(p, r), y)
-    return LearnedModel(lang, signals, model.vocab, weights, combiner, thresholds)
+    zeros = np.zeros(len(signals))
+    model = LearnedModel(lang, signals, dict(zip(vocab, range(len(vocab)))), weights, combiner, zeros, zeros)
+    q = model.combine(p, r)
+    thresholds = fit.fit_thresholds(q, y)
+    return LearnedModel(lang, signals, model.vocab, weights, combiner, thresholds, fit.fit_vetoes(q, r, y))
 
 
 def inputs_digest(lang: str) -> str:
@@ -129,6 +132,7 @@ def arrays(model: LearnedModel, digest: str) -> dict[str, np.ndarray]:
         "weights": model.weights.astype(np.float32),
         "combiner": model.combiner.astype(np.float32),
         "thresholds": model.thresholds.astype(np.float32),
+        "vetoes": model.vetoes.astype(np.float32),
         "inputs_sha256": np.array(digest),
     }
 

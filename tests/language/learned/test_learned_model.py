@@ -19,7 +19,7 @@ def _tiny_model(words: dict[str, float], combiner: tuple[float, float, float] = 
     """A one-signal model whose only weights are on the given word features (bias -3)."""
     vocab = {"bias": 0, **{f"w:{w}": i + 1 for i, w in enumerate(words)}}
     weights = np.array([[-3.0], *([v] for v in words.values())])
-    return LearnedModel("fi", ("thanks",), vocab, weights, np.array([combiner]), np.array([0.5]))
+    return LearnedModel("fi", ("thanks",), vocab, weights, np.array([combiner]), np.array([0.5]), np.array([0.5]))
 
 
 def test_model_only_hit_quotes_the_best_sentence_and_its_words() -> None:
