@@ -24,10 +24,12 @@ def prepare_process() -> None:
     """
     from simulator.content.library import get_library
     from simulator.language import get_detector
+    from simulator.language.learned.model import get_model
 
     library = get_library()
     for language in sorted({scenario.language for scenario in library.scenarios.values()} | {"fi", "en"}):
         get_detector(language)
+        get_model(language)  # the learned layer's weights, read once
     gc.collect()
     gc.freeze()  # everything loaded so far lives as long as the process
     gc.set_threshold(*THRESHOLDS)

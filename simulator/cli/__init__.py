@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("admin", "copy a SQLite database to PATH while it is in use"),
     "restore": ("admin", "replace a SQLite database with a backup from PATH"),
     "conformance": ("conformance", "score signal detection against labelled replies"),
+    "train-detector": ("train_detector", "refit the learned detection layer from the labelled sets"),
     "export-corrections": ("corrections", "write mentors' corrected replies as labelled JSON lines"),
 }
 

@@ -6,6 +6,7 @@ import argparse
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="score only a held-out third (random, seeded); tune on the rest",
     )
     parser.add_argument("--tune", action="store_true", help="with --split: score the two tuning thirds instead")
+    parser.add_argument("--rules-only", action="store_true", help="score the rules without the learned layer")
+
+
+def _rules_only(example: Any) -> list[str]:
+    from simulator.language import get_detector
+
+    hits = get_detector(example.lang).rule_hits(example.text, example.prev, example.stage)
+    return sorted({hit.signal for hit in hits})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             held = set(rng.sample(range(len(examples)), len(examples) // 3))
             examples = [e for i, e in enumerate(examples) if (i in held) != args.tune]
         try:
-            report = evaluate(examples)
+            report = evaluate(examples, _rules_only) if args.rules_only else evaluate(examples)
         except ContentError as exc:
             print(exc, file=sys.stderr)
             return 1

@@ -2,7 +2,9 @@
 
 One output line per input line, in input order. A line that cannot be read or has no
 usable ``text``/``lang`` gets ``{"id": ..., "error": ...}`` and the run goes on; the
-exit code is non-zero only when the input itself cannot be opened.
+exit code is non-zero only when the input itself cannot be opened. A span the learned layer
+found without a rule quotes a sentence and adds ``focus``: the ``[start, end]`` of the words
+that weighed most.
 """
 
 from __future__ import annotations
@@ -42,8 +44,16 @@ def _detect_line(line: str, number: int) -> dict[str, Any]:
     return {
         "id": ident,
         "signals": sorted({hit.signal for hit in hits}),
-        "spans": [{"signal": h.signal, "start": h.start, "end": h.end, "match": h.match} for h in hits],
+        "spans": [_span(h) for h in hits],
     }
+
+
+def _span(hit: Any) -> dict[str, Any]:
+    """A hit as JSON; a hit only the learned layer made also lists its ``focus`` words' spans."""
+    span = {"signal": hit.signal, "start": hit.start, "end": hit.end, "match": hit.match}
+    if hit.focus:
+        span["focus"] = [list(pair) for pair in hit.focus]
+    return span
 
 
 def process(source: TextIO, out: TextIO) -> None:

@@ -10,7 +10,8 @@ from simulator.content.errors import ContentError
 from simulator.content.yaml_loader import LocatedDocument, parse_yaml, validate_document
 from simulator.language import english, finnish
 from simulator.language.analysis import Analysis, analyse
-from simulator.language.context import RULE_MARKS, MeetingContext, apply_context
+from simulator.language.context import ECHO_SIGNALS, RULE_MARKS, MeetingContext, apply_context
+from simulator.language.learned import model as learned
 from simulator.language.kinds import (
     CombineEvaluator,
     Evaluator,
@@ -55,13 +56,15 @@ class SignalHit:
     start: int
     end: int
     match: str
+    focus: tuple[tuple[int, int], ...] = ()  # only the learned layer fired: the words that weighed most
 
 
 class Detector:
     """Signal rules of one language, compiled; :meth:`detect` is safe on any string."""
 
-    def __init__(self, rules: SignalRules, document: LocatedDocument | None = None):
+    def __init__(self, rules: SignalRules, document: LocatedDocument | None = None, learned: bool = False):
         self.lang = rules.lang
+        self.learned = learned  # the learned layer was trained beside the shipped rules only
         self.lexicon = Lexicon(finnish.candidate_forms if rules.lang == "fi" else english.candidate_forms)
         self._classes = rules.classes
         self._document = document
@@ -149,7 +152,7 @@ class Detector:
             e._explained(analysis, first, end, stop) for e in self.evaluators if isinstance(e, JargonEvaluator)
         )
 
-    def detect(
+    def rule_hits(
         self,
         text: str,
         prev: str | None = None,
@@ -157,7 +160,7 @@ class Detector:
         context: MeetingContext | None = None,
         marks: bool = False,
     ) -> list[SignalHit]:
-        """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
+        """What the rules alone find (the learned layer's input), sorted by start.
 
         ``stage`` lets rules with ``stages`` apply only there; unknown stage = every rule applies.
         ``context`` (optional) is the meeting so far: the client's earlier lines (the last one
@@ -181,6 +184,59 @@ class Detector:
                 unique.add((h.signal[1:], h.start, h.end))
         return [SignalHit(s, a, b, text[a:b]) for s, a, b in sorted(unique, key=lambda x: (x[1], x[2], x[0]))]
 
+    def detect(
+        self,
+        text: str,
+        prev: str | None = None,
+        stage: str | None = None,
+        context: MeetingContext | None = None,
+        marks: bool = False,
+    ) -> list[SignalHit]:
+        """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
+
+        The rules' hits (:meth:`rule_hits`, same arguments); with the shipped rules the learned
+        layer (``learned/model.py``) then keeps, vetoes or adds signals. Context marks pass
+        through untouched: the layer knows only the catalogue's signals.
+        """
+        hits = self.rule_hits(text, prev, stage, context, marks)
+        if not self.learned:
+            return hits
+        text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
+        prev = prev if isinstance(prev, str) or prev is None else str(prev)
+        if prev is None and context is not None:
+            prev = context.last_client_line
+        kept_marks = [h for h in hits if h.signal in RULE_MARKS]
+        signals = [(h.signal, h.start, h.end) for h in hits if h.signal not in RULE_MARKS]
+        found = [SignalHit(s, a, b, text[a:b], focus) for s, a, b, focus in learned.apply(self.lang, text, prev, signals)]
+        ruled = {signal for signal, _, _ in signals}
+        guarded = [h for h in found if h.signal not in ruled and h.signal in self._context_guarded]
+        if guarded:
+            denied = self._denied_by_context(text, guarded, context)
+            found = [h for h in found if id(h) not in denied]
+        return sorted([*found, *kept_marks], key=lambda h: (h.start, h.end, h.signal))
+
+    @property
+    def _context_guarded(self) -> frozenset[str]:
+        """Signals whose rule hits negation or the meeting can cancel: the model's must pass the same test."""
+        return frozenset({n.signal for n in self.negations}) | ECHO_SIGNALS
+
+    def _denied_by_context(self, text: str, hits: list[SignalHit], context: MeetingContext | None) -> set[int]:
+        """Model-only hits with a word of weight in a negated clause or echoing the client.
+
+        The model reads n-grams and knows no scope, so "I won't look at the screen" scores as
+        computer focus; its focus words go through the rules' negation and context filters.
+        """
+        analysis = self.analyse(text)
+        denied: set[int] = set()
+        for hit in hits:
+            words = hit.focus or ((hit.start, hit.end),)
+            probes = [Hit(hit.signal, a, b, _sentence_of(analysis, a)) for a, b in words]
+            survivors = [p for p in probes if not any(n.denies(analysis, p) for n in self.negations)]
+            survivors = apply_context(analysis, survivors, context, self._explained)
+            if len(survivors) < len(probes):
+                denied.add(id(hit))
+        return denied
+
     def signals(self, text: str, prev: str | None = None, stage: str | None = None) -> list[str]:
         """The sorted names of the signals present."""
         return sorted({hit.signal for hit in self.detect(text, prev, stage)})
@@ -190,11 +246,21 @@ def rules_path(lang: str) -> Path:
     return rubrics_dir() / "signals" / f"{lang}.yaml"
 
 
-def load_detector(path: Path) -> Detector:
+def load_detector(path: Path, learned: bool = False) -> Detector:
     """Build a detector from a rule file; located :class:`ContentError` when it is invalid."""
     document = parse_yaml(path)
     rules = validate_document(document, SignalRules)
-    return Detector(rules, document)
+    return Detector(rules, document, learned=learned)
+
+
+def _sentence_of(analysis: Analysis, offset: int) -> int:
+    """Index of the sentence holding character ``offset`` (the last one that starts before it)."""
+    tokens = analysis.tokens
+    index = 0
+    for number, sentence in enumerate(analysis.sentences):
+        if sentence.first < len(tokens) and tokens[sentence.first].start <= offset:
+            index = number
+    return index
 
 
 @functools.lru_cache(maxsize=None)
@@ -202,7 +268,7 @@ def get_detector(lang: str) -> Detector:
     """The detector for ``lang`` ("fi" or "en"), loaded once per process."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    return load_detector(rules_path(lang))
+    return load_detector(rules_path(lang), learned=True)
 
 
 def detect(

@@ -21,7 +21,16 @@ class NegationEvaluator:
     def apply(self, analysis: Analysis, hits: list[Hit]) -> list[Hit]:
         return [hit for hit in hits if hit.signal != self.signal or not self._negated(analysis, hit)]
 
-    def _negated(self, analysis: Analysis, hit: Hit) -> bool:
+    def denies(self, analysis: Analysis, hit: Hit) -> bool:
+        """Whether a negator anywhere earlier in the hit's sentence denies it.
+
+        Looser than the rules' clause test, for the learned layer's hits: its evidence sits in
+        the complement clause too ("En halua olettaa, että nuoret ..." / "I don't want to
+        assume that young people ...").
+        """
+        return hit.signal == self.signal and self._negated(analysis, hit, whole_sentence=True)
+
+    def _negated(self, analysis: Analysis, hit: Hit, whole_sentence: bool = False) -> bool:
         tokens = analysis.tokens
         first = next((i for i, t in enumerate(tokens) if t.start >= hit.start), None)
         if first is None:
@@ -29,8 +38,9 @@ class NegationEvaluator:
         sentence = analysis.sentences[hit.sentence] if hit.sentence < len(analysis.sentences) else None
         start = sentence.first if sentence is not None else 0
         clause = tokens[first].clause
-        for position in range(max(start, first - self.window), first):
-            if tokens[position].clause != clause:
+        lowest = start if whole_sentence else max(start, first - self.window)
+        for position in range(lowest, first):
+            if tokens[position].clause != clause and not whole_sentence:
                 continue
             if self.negators.matches_at(analysis.atoms, position, first) >= 0:
                 return True

@@ -20,6 +20,13 @@ from simulator.rubric.scoring import repeats_earlier, score_reply
 MAX_REPLY_CHARS = 2000
 MAX_HINTS = 3
 
+# The learned detection layer (language/learned/) is served by `simulator detect` and measured
+# there, but the stage machine still moves on one hit: with the layer on, 6 of the 52 golden
+# transcript tests fail (a model-only `summary` moves a meeting to farewell, model-only
+# `jargon`/`bad_news` add findings, a vetoed hit drops one; issue 9, item 5). Switch it on
+# once the stage logic no longer moves on single hits and the transcripts pass with it.
+USE_LEARNED_DETECTION = False
+
 
 class ReplyRejected(ValueError):
     """A reply the engine will not take; ``code`` lets the UI say why in the user's language."""
@@ -110,7 +117,9 @@ class Simulation:
             persona.speaks,
             explained=[_without_jargon(t) for t in state.turns],
         )
-        hits = get_detector(state.language).detect(text, stage=stage, context=context, marks=True)
+        detector = get_detector(state.language)
+        detect = detector.detect if USE_LEARNED_DETECTION else detector.rule_hits
+        hits = detect(text, stage=stage, context=context, marks=True)
         signals = [
             SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
             for hit in hits

@@ -77,3 +77,25 @@ def test_conformance_prints_the_table(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert code == 0
     assert "macro-F1" in out and "transition_signpost" in out
+
+
+def test_model_only_spans_carry_focus_words_inside_the_quote(capsys: pytest.CaptureFixture[str]) -> None:
+    """Replies from a writer the rules never saw: where the learned layer alone found a signal,
+    the span quotes a sentence and ``focus`` points at words inside it."""
+    source = Path(__file__).parent.parent / "data" / "training" / "w3_en.jsonl"
+    code, out, _ = _run(["detect", "--jsonl", str(source)], capsys)
+    texts = {row["id"]: row["text"] for row in map(json.loads, source.read_text(encoding="utf-8").splitlines())}
+    focused = [(r["id"], s) for r in out for s in r["spans"] if "focus" in s]
+    assert code == 0 and focused
+    for ident, span in focused:
+        assert texts[ident][span["start"] : span["end"]] == span["match"]
+        assert all(span["start"] <= a < b <= span["end"] for a, b in span["focus"])
+
+
+def test_conformance_rules_only_differs_from_the_layered_detector(capsys: pytest.CaptureFixture[str]) -> None:
+    source = Path(__file__).parent.parent / "data" / "training" / "w4_en.jsonl"
+    assert main(["conformance", str(source)]) == 0
+    layered = capsys.readouterr().out
+    assert main(["conformance", "--rules-only", str(source)]) == 0
+    rules = capsys.readouterr().out
+    assert "macro-F1" in layered and "macro-F1" in rules and layered != rules
