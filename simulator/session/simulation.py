@@ -6,10 +6,15 @@ machine and the client; the service layer stores what comes back.
 
 from __future__ import annotations
 
+import re
+
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
+from simulator.engine.form import form_reaction
+from simulator.engine.intent import key_point_index, route, topic_index
 from simulator.engine.key_points import covered_key_points
+from simulator.engine.memory import TASK_SIGNALS, extract_named, fill, merge_named, slot_values
 from simulator.engine.machine import machine_for
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
 from simulator.language import get_detector
@@ -35,6 +40,33 @@ def check_reply(text: str) -> None:
         raise ReplyRejected("empty", "the reply is empty")
     if len(text) > MAX_REPLY_CHARS:
         raise ReplyRejected("too_long", f"the reply is longer than {MAX_REPLY_CHARS} characters")
+
+
+def _task_sentences(text: str, records: list[SignalRecord]) -> list[str]:
+    """The sentence around each task or next-step signal, as the worker wrote it."""
+    out: list[str] = []
+    for record in records:
+        start = max(text.rfind(mark, 0, record.span.start) for mark in ".!?\n") + 1
+        ends = [i for i in (text.find(mark, record.span.end) for mark in ".!?\n") if i != -1]
+        sentence = text[start : min(ends) if ends else len(text)].strip()
+        if sentence and sentence not in out:
+            out.append(sentence)
+    return out
+
+
+def closing_text(template: str, state: SessionState) -> str:
+    """The closing line with its slots filled from memory; sentences that cannot be filled
+    are left out, so the farewell never names a day the worker did not say."""
+    values = slot_values(state.named, state.language)
+    whole = fill(template, values)
+    if whole is not None:
+        return whole
+    kept = [part for part in _sentences(template) if fill(part, values) is not None]
+    return " ".join(fill(part, values) or "" for part in kept).strip() or "..."
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text) if part]
 
 
 class SessionClosed(RuntimeError):
@@ -104,6 +136,16 @@ class Simulation:
         credit = stage_after if edge is not None and edge.score_in == "both" else None
         scored = score_reply(self.rubric, self.scenario, stage, text, signals, state.turns, credit_stage=credit)
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
+        scenario = self.scenario
+        routed = route(topic_index(scenario), text, state.language)
+        points_index = key_point_index(scenario)
+        points_now = covered_key_points(text, scenario.key_points, state.disclosed, points_index)
+        named = {kind: list(words) for kind, words in state.named.items()}
+        merge_named(named, extract_named(text, state.language))
+        tasks = _task_sentences(text, [record for record in signals if record.signal in TASK_SIGNALS])
+        if tasks:
+            merge_named(named, {"task": tasks})
+        asked_now = [routed.topic] if routed.kind == "ask" and routed.topic else []
         ctx = TurnContext(
             stage=stage,
             stage_after=stage_after,
@@ -111,11 +153,16 @@ class Simulation:
             trust=state.trust,
             disclosed=frozenset(state.disclosed),
             listening_turns=listening,
+            asked=frozenset([*state.topics_asked, *asked_now]),
+            covered=frozenset([*state.key_points, *points_now]),
+            named=frozenset(kind for kind, words in named.items() if words),
         )
-        response = respond(self.scenario, state, ctx)
+        response = respond(
+            scenario, state, ctx, route=routed, form=form_reaction(text, scenario), slots=slot_values(named, state.language)
+        )
         new_points = [
             point
-            for point in covered_key_points(text, self.scenario.key_points, [*state.disclosed, *response.disclosed])
+            for point in covered_key_points(text, scenario.key_points, [*state.disclosed, *response.disclosed], points_index)
             if point not in state.key_points
         ]
         turn = TurnRecord(
@@ -129,14 +176,28 @@ class Simulation:
             trust_before=state.trust,
             trust_after=response.trust_after,
             client_line_id=response.line.id,
-            client_line=response.line.text,
+            client_line=response.text,
             thought=response.line.thought,
             disclosed=response.disclosed,
             key_points=new_points,
             reactions=response.reactions,
             hint_used=hint_used,
+            intent=routed.kind,
+            topic=routed.topic,
+            question=routed.question if routed.unmatched else None,
+            line_kind=response.kind,
         )
         state.turns.append(turn)
+        for topic in asked_now:
+            if topic not in state.topics_asked:
+                state.topics_asked.append(topic)
+        if response.kind == "topic" and response.topic and response.level:
+            state.answers[response.topic] = response.text
+            state.answer_levels[response.topic] = response.level
+        elif response.kind == "disclosure" and response.topic:
+            state.answers[response.topic] = response.text
+            state.answer_levels[response.topic] = "full"
+        state.named = named
         state.trust = response.trust_after
         state.disclosed.extend(response.disclosed)
         state.key_points.extend(new_points)
@@ -159,7 +220,7 @@ class Simulation:
         """Close the meeting (idempotent) and return the report."""
         if not self.state.finished:
             self.state.finished = True
-            self.state.closing_line = self.scenario.closing.text
+            self.state.closing_line = closing_text(self.scenario.closing.text, self.state)
             self.state.stage_history.append(self.machine.finish(self.state.stage))
         return self.report()
 

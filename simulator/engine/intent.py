@@ -1,0 +1,376 @@
+"""Routing a reply to what it is about: which topic it asks about, which key point it explains.
+
+Why this shape: the scripted client must stay offline, deterministic and explainable, and
+still understand wordings the author never wrote. Each text becomes a list of *units*
+(one per content word), each unit a set of keys: the word's candidate forms from the
+language layer (colloquial ``sulla`` -> ``sinulla``, clitics peeled, English suffixes
+stripped), folded so a missing ``ä``/``ö`` does not matter, plus short prefixes that
+stand in for Finnish inflection (``lapsia``, ``lapset``, ``lapsesi``). Units are weighted
+by how rare their word is among the items (IDF), so ``lapsi`` counts and ``sinulla`` does
+not. A query is scored against every example of an item (F1 of matched weight) and
+against the item's whole vocabulary, so a new wording that borrows words from several
+examples still lands. A word unknown to the scenario is looked up with rapidfuzz among
+the known ones, which forgives typos.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+
+from simulator.language import english, finnish
+from simulator.language.text import Text, tokenise
+
+if TYPE_CHECKING:
+    from simulator.content.scenario import Scenario
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
+
+# Function words that say nothing about what is asked (folded: no ä/ö).
+STOPWORDS: dict[str, frozenset[str]] = {
+    "fi": frozenset(
+        """
+        mina sina han me te he minun sinun hanen meidan teidan heidan minulla sinulla teilla
+        meilla heilla hanella minulle sinulle teille minua sinua teita sinut teidat minut
+        minusta sinusta teista itse itsesi itsestasi itsestanne ma sa mun sun
+        on ole olen olet olette ovat oli olit olitte olla ollut olisi olisit olisitte ei en et
+        ette eivat ja tai etta kuin kun jos mutta se ne tama tuo nama nuo sita sen siita
+        nyt vahan hieman muuten oikein sitten ihan niin no joo okei hei moi juu kylla
+        kerro kertoa kertoisit kertoisitko kerrotko kertoisitteko kerrotteko voisit voisitko
+        voisitteko voitko voitteko voisi haluan haluaisin saanko saisinko kysya kysyn kysyisin
+        tietaa tieda mielellani vield viela myos sinne taalla tanne siella tassa jo
+        """.split()
+    ),
+    "en": frozenset(
+        """
+        the a an you your yours yourself i me my we our us is are was were be been being am
+        do does did done have has had can could would will shall should may might to of in
+        on at for and or so tell about please bit little just okay ok now any some there
+        that this it its with like really maybe also then here well mind if know let
+        """.split()
+    ),
+}
+
+# Words that open a question even without a question mark.
+_QUESTION_WORDS: dict[str, frozenset[str]] = {
+    "fi": frozenset(
+        "mita mika mitka missa mista mihin milloin miksi miten kuinka kuka ketka kenen kenelle "
+        "keta montako monta millainen millaisia millaista minkalainen minka paljonko kauanko "
+        "mites miks mihi kerro kertoisitko kerrotko kertoisitteko kuvaile".split()
+    ),
+    "en": frozenset(
+        "what where when why how who whom whose which tell describe do does did are is was "
+        "were have has had can could would will may shall".split()
+    ),
+}
+
+Kind = Literal["ask", "tell", "none"]
+
+# How close a query must be to count as routed, and how far ahead of the runner-up.
+ROUTE_THRESHOLD = 0.42
+AMBIGUITY_GAP = 0.05
+SPECIFIC_FROM = 0.8  # a query this close to one example is a very specific question
+_PREFIXES = ((6, 0.9), (5, 0.8))  # prefix length -> match weight
+_FUZZY_CUTOFF = 86.0
+QUESTION_WORD_WEIGHT = 0.5
+
+
+def fold(word: str) -> str:
+    return word.translate(_FOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One content word: its keys (forms and prefixes) with the weight each match earns.
+
+    A question word (``missä``, ``how``) helps tell topics apart but never matches alone.
+    """
+
+    keys: tuple[tuple[str, float], ...]
+    head: str  # the folded word itself, for IDF and the fuzzy look-up
+    asks: bool = False
+
+
+def _forms(word: str, language: str) -> tuple[str, ...]:
+    if language == "fi":
+        return finnish.candidate_forms(word)
+    return english.candidate_forms(word)
+
+
+def _word_keys(form: str) -> dict[str, float]:
+    """A folded form and its short prefixes (which stand in for inflection)."""
+    keys = {form: 1.0}
+    for length, weight in _PREFIXES:
+        if len(form) > length:
+            keys[f"{form[:length]}~"] = weight
+    return keys
+
+
+def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
+    """The content words of ``tokens`` as matchable units (stop words and numbers dropped)."""
+    stop = STOPWORDS.get(language, frozenset())
+    out: list[Unit] = []
+    for raw in tokens:
+        word = raw.strip("'-:")
+        if not word or word.isdigit():
+            continue
+        forms = {fold(form) for form in _forms(word, language)}
+        forms.add(fold(word))
+        if fold(word) in stop or forms & stop and len(word) <= 6:
+            continue
+        keys: dict[str, float] = {}
+        for form in forms:
+            for key, weight in _word_keys(form).items():
+                keys[key] = max(keys.get(key, 0.0), weight)
+        asks = fold(word) in _QUESTION_WORDS.get(language, frozenset())
+        out.append(Unit(keys=tuple(keys.items()), head=fold(word), asks=asks))
+    return out
+
+
+def _words(text: Text, language: str) -> list[str]:
+    tokens = text.tokens
+    if language == "en":
+        tokens = english.split_contractions(tokens)
+    return [token.norm for token in tokens]
+
+
+def is_question(text: Text, sentence: int, language: str) -> bool:
+    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on."""
+    info = text.sentences[sentence]
+    if info.question_mark:
+        return True
+    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
+    if not words:
+        return False
+    openers = _QUESTION_WORDS.get(language, frozenset())
+    if words[0] in openers or (len(words) > 1 and words[0] in {"ja", "entä", "enta", "and", "so", "but"} and words[1] in openers):
+        return True
+    if language == "fi":
+        return any(finnish.is_question_verb(token.norm) for token in text.sentence_tokens(sentence)[:3])
+    return False
+
+
+@dataclass(frozen=True)
+class Match:
+    """One item and how close the query came to it (0-1)."""
+
+    item: str
+    score: float
+
+
+@dataclass
+class IntentIndex:
+    """Every example of every item (topic or key point) of one scenario, ready to score."""
+
+    language: str
+    items: list[str]
+    examples: list[tuple[int, list[Unit]]] = field(default_factory=list)  # (item index, units)
+    postings: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)  # key -> (example, unit, w)
+    item_keys: list[dict[str, float]] = field(default_factory=list)  # item -> key -> best weight
+    idf: dict[str, float] = field(default_factory=dict)  # head word -> weight
+    vocabulary: list[str] = field(default_factory=list)
+    max_idf: float = 1.0
+
+    @classmethod
+    def build(cls, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> "IntentIndex":
+        index = cls(language=language, items=[item for item, _ in items])
+        df: dict[str, set[int]] = defaultdict(set)
+        index.item_keys = [{} for _ in items]
+        for item_no, (_, texts) in enumerate(items):
+            for example in texts:
+                units = units_of(_words(tokenise(example), language), language)
+                example_no = len(index.examples)
+                index.examples.append((item_no, units))
+                for unit_no, unit in enumerate(units):
+                    df[unit.head].add(item_no)
+                    for key, weight in unit.keys:
+                        index.postings.setdefault(key, []).append((example_no, unit_no, weight))
+                        known = index.item_keys[item_no]
+                        known[key] = max(known.get(key, 0.0), weight)
+        total = max(1, len(items))
+        index.idf = {head: math.log(1.0 + total / len(owners)) for head, owners in df.items()}
+        index.max_idf = math.log(1.0 + total)
+        index.vocabulary = sorted(df)
+        return index
+
+    def _weight(self, unit: Unit) -> float:
+        return self._base_weight(unit) * (QUESTION_WORD_WEIGHT if unit.asks else 1.0)
+
+    def _base_weight(self, unit: Unit) -> float:
+        known = self.idf.get(unit.head)
+        if known is not None:
+            return known
+        best = 0.0
+        for key, _ in unit.keys:  # an inflected form of a known word shares a prefix key
+            for example_no, unit_no, _ in self.postings.get(key, ())[:1]:
+                best = max(best, self.idf.get(self.examples[example_no][1][unit_no].head, 0.0))
+        return best or self.max_idf
+
+    def _known_weight(self, unit: Unit) -> float:
+        weight = self.idf.get(unit.head, self.max_idf)
+        return weight * (QUESTION_WORD_WEIGHT if unit.asks else 1.0)
+
+    def _expand(self, unit: Unit) -> Unit:
+        """A word the scenario never uses gets the keys of its closest known word (typos)."""
+        if any(key in self.postings for key, _ in unit.keys) or len(unit.head) < 4 or not self.vocabulary:
+            return unit
+        hit = process.extractOne(unit.head, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        if hit is None:
+            return unit
+        keys = dict(unit.keys)
+        for key, weight in _word_keys(hit[0]).items():
+            keys.setdefault(key, weight * 0.85)
+        return Unit(keys=tuple(keys.items()), head=hit[0], asks=unit.asks)
+
+    def score(self, text: str | Text) -> list[Match]:
+        """Every item with a score above zero, best first."""
+        parsed = tokenise(text) if isinstance(text, str) else text
+        return self.score_units(units_of(_words(parsed, self.language), self.language))
+
+    def score_units(self, query: list[Unit]) -> list[Match]:
+        if not query:
+            return []
+        query = [self._expand(unit) for unit in query]
+        weights = [self._weight(unit) for unit in query]
+        query_mass = sum(weights)
+        # best[example][query unit] and which example units were matched
+        per_example: dict[int, dict[int, float]] = defaultdict(dict)
+        hit_units: dict[int, dict[int, float]] = defaultdict(dict)
+        for q_no, unit in enumerate(query):
+            for key, q_weight in unit.keys:
+                for example_no, unit_no, e_weight in self.postings.get(key, ()):
+                    value = min(q_weight, e_weight)
+                    row = per_example[example_no]
+                    if value > row.get(q_no, 0.0):
+                        row[q_no] = value
+                    hits = hit_units[example_no]
+                    if value > hits.get(unit_no, 0.0):
+                        hits[unit_no] = value
+        best: dict[int, float] = defaultdict(float)
+        for example_no, row in per_example.items():
+            if all(query[q_no].asks for q_no in row):
+                continue  # only question words in common: "mikä" alone says nothing
+            item_no, units = self.examples[example_no]
+            matched = sum(weights[q_no] * value for q_no, value in row.items())
+            example_mass = sum(self._known_weight(unit) for unit in units) or 1.0
+            example_hit = sum(
+                self._known_weight(units[unit_no]) * value for unit_no, value in hit_units[example_no].items()
+            )
+            precision = matched / query_mass
+            recall = min(1.0, example_hit / example_mass)
+            f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+            best[item_no] = max(best[item_no], f1)
+        out = []
+        for item_no, example_score in best.items():
+            known = self.item_keys[item_no]
+            covered = sum(
+                weight * max((min(q_weight, known.get(key, 0.0)) for key, q_weight in unit.keys), default=0.0)
+                for unit, weight in zip(query, weights)
+            )
+            coverage = covered / query_mass
+            out.append(Match(self.items[item_no], round(0.7 * example_score + 0.3 * coverage, 4)))
+        return sorted(out, key=lambda match: (-match.score, self.items.index(match.item)))
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a reply asks or tells about.
+
+    ``topic`` is set when one item is clearly closest; ``close`` names the items that were
+    too close to call (the client then asks which one is meant); ``question`` is the
+    sentence that was routed, for the authors' log of unmatched questions.
+    """
+
+    kind: Kind
+    topic: str | None = None
+    score: float = 0.0
+    close: tuple[str, ...] = ()
+    question: str = ""
+    specific: bool = False
+
+    @property
+    def unmatched(self) -> bool:
+        return self.kind == "ask" and self.topic is None and not self.close
+
+
+def decide(matches: list[Match], threshold: float = ROUTE_THRESHOLD, gap: float = AMBIGUITY_GAP) -> tuple[str | None, tuple[str, ...], float]:
+    """(winner, close items, winner's score): a winner needs the threshold and a lead."""
+    if not matches or matches[0].score < threshold:
+        return None, (), matches[0].score if matches else 0.0
+    top = matches[0]
+    rivals = [m.item for m in matches[1:] if top.score - m.score < gap]
+    if rivals:
+        return None, (top.item, *rivals[:2]), top.score
+    return top.item, (), top.score
+
+
+_SPLIT_RE = re.compile(r"\s+")
+
+
+def route(index: IntentIndex | None, text: str, language: str) -> Route:
+    """Route one reply: its best-matching question sentence, else what it tells about."""
+    parsed = tokenise(text)
+    questions = [no for no in range(len(parsed.sentences)) if is_question(parsed, no, language)]
+    kind: Kind = "ask" if questions else "tell"
+    if index is None or not index.items:
+        return Route(kind=kind, question=_sentence_text(parsed, questions[-1]) if questions else "")
+    best: Route | None = None
+    for no in questions or range(len(parsed.sentences)):
+        units = units_of([t.norm for t in _sentence_tokens(parsed, no, language)], language)
+        matches = index.score_units(units)
+        winner, close, score = decide(matches)
+        candidate = Route(
+            kind=kind,
+            topic=winner,
+            score=score,
+            close=close,
+            question=_sentence_text(parsed, no),
+            specific=winner is not None and score >= SPECIFIC_FROM,
+        )
+        if best is None or _rank(candidate) > _rank(best):
+            best = candidate
+    return best or Route(kind=kind)
+
+
+def _rank(candidate: Route) -> tuple[int, float]:
+    return (2 if candidate.topic else 1 if candidate.close else 0, candidate.score)
+
+
+def _sentence_tokens(parsed: Text, sentence: int, language: str):  # type: ignore[no-untyped-def]
+    tokens = parsed.sentence_tokens(sentence)
+    return english.split_contractions(tokens) if language == "en" else tokens
+
+
+def _sentence_text(parsed: Text, sentence: int) -> str:
+    info = parsed.sentences[sentence]
+    return _SPLIT_RE.sub(" ", parsed.original[info.start : info.end]).strip()
+
+
+_INDEXES: dict[tuple[int, str], tuple[object, IntentIndex | None]] = {}
+
+
+def _cached(owner: object, kind: str, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> IntentIndex | None:
+    """Indexes are built once per loaded scenario (the identity check guards a reused id())."""
+    key = (id(owner), kind)
+    hit = _INDEXES.get(key)
+    if hit is None or hit[0] is not owner:
+        items = [(item, examples) for item, examples in items if examples]
+        hit = (owner, IntentIndex.build(language, items) if items else None)
+        _INDEXES[key] = hit
+    return hit[1]
+
+
+def topic_index(scenario: "Scenario") -> IntentIndex | None:
+    """The scenario's topics by their example questions (None without topics)."""
+    return _cached(scenario, "topics", scenario.language, [(t.id, t.examples) for t in scenario.topics])
+
+
+def key_point_index(scenario: "Scenario") -> IntentIndex | None:
+    """The scenario's key points by their example explanations (None without examples)."""
+    return _cached(scenario, "key_points", scenario.language, [(k.id, k.examples) for k in scenario.key_points])
