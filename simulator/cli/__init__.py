@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("admin", "copy a SQLite database to PATH while it is in use"),
     "restore": ("admin", "replace a SQLite database with a backup from PATH"),
     "conformance": ("conformance", "score signal detection against labelled replies"),
+    "unmatched": ("unmatched", "list the questions the client could not place, per scenario"),
     "export-corrections": ("corrections", "write mentors' corrected replies as labelled JSON lines"),
 }
 

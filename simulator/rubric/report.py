@@ -24,6 +24,7 @@ from simulator.content.rubric import (
 )
 from simulator.content.scenario import Scenario
 from simulator.engine.state import Finding, SessionState, TurnRecord
+from simulator.rubric.client_facts import ClientFacts, client_facts
 from simulator.rubric.text_measures import talk_ratio, word_count
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
@@ -76,6 +77,7 @@ class SessionReport(BaseModel):
     hints_used: int
     final_stage: str
     stage_path: list[str]
+    client_facts: ClientFacts | None = None  # what the client needed (None in older reports)
 
 
 def effective_findings(turn: TurnRecord) -> list[Finding]:
@@ -135,6 +137,7 @@ def build_report(
         stage_path=_path(state),
     )
     report.outcomes = _outcomes(rubric, scenario, state, report, all_findings)
+    report.client_facts = client_facts(scenario, state)
     return report
 
 
