@@ -10,6 +10,7 @@ from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.library import load_library, rubric_files, scenario_files
 from simulator.content.validate import validate_library
 from simulator.content.yaml_loader import parse_yaml
+from simulator.engine.fact_check import check_fact_sheets
 from simulator.paths import rubrics_dir, scenarios_dir
 
 
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         signal_rules = sorted((rubrics_dir() / "signals").glob("*.yaml"))
     library = load_library(scenarios, rubrics)
     issues = validate_library(library)
+    issues += check_fact_sheets(library)
     issues += check_signal_rules(signal_rules)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]

@@ -233,7 +233,8 @@ class IntentIndex:
         parsed = tokenise(text) if isinstance(text, str) else text
         return self.score_units(units_of(_words(parsed, self.language), self.language))
 
-    def score_units(self, query: list[Unit]) -> list[Match]:
+    def score_units(self, query: list[Unit], exclude: int | None = None) -> list[Match]:
+        """Scores of ``query``; ``exclude`` leaves one example out (validation's held-out check)."""
         if not query:
             return []
         query = [self._expand(unit) for unit in query]
@@ -254,7 +255,7 @@ class IntentIndex:
                         hits[unit_no] = value
         best: dict[int, float] = defaultdict(float)
         for example_no, row in per_example.items():
-            if all(query[q_no].asks for q_no in row):
+            if example_no == exclude or all(query[q_no].asks for q_no in row):
                 continue  # only question words in common: "mikä" alone says nothing
             item_no, units = self.examples[example_no]
             matched = sum(weights[q_no] * value for q_no, value in row.items())

@@ -85,8 +85,9 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
         return list(library.issues)
     try:
         from simulator.content.validate import validate_library
+        from simulator.engine.fact_check import check_fact_sheets
 
-        return validate_library(library)
+        return validate_library(library) + check_fact_sheets(library)
     except Exception:  # noqa: BLE001 - the loading issues must still reach the admin
         log.exception("cross-file content validation failed; showing loading issues only")
         return list(library.issues)
