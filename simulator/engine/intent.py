@@ -20,8 +20,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from simulator.language import english, finnish
@@ -44,7 +47,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         nyt vahan hieman muuten oikein sitten ihan niin no joo okei hei moi juu kylla
         kerro kertoa kertoisit kertoisitko kerrotko kertoisitteko kerrotteko voisit voisitko
         voisitteko voitko voitteko voisi haluan haluaisin saanko saisinko kysya kysyn kysyisin
-        tietaa tieda mielellani vield viela myos sinne taalla tanne siella tassa jo
+        tietaa tieda mielellani viela myos tassa jo
         """.split()
     ),
     "en": frozenset(
@@ -52,7 +55,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         the a an you your yours yourself i me my we our us is are was were be been being am
         do does did done have has had can could would will shall should may might to of in
         on at for and or so tell about please bit little just okay ok now any some there
-        that this it its with like really maybe also then here well mind if know let
+        that this it its with like really maybe also then well if know let up out get got
         """.split()
     ),
 }
@@ -73,12 +76,14 @@ _QUESTION_WORDS: dict[str, frozenset[str]] = {
 Kind = Literal["ask", "tell", "none"]
 
 # How close a query must be to count as routed, and how far ahead of the runner-up.
-ROUTE_THRESHOLD = 0.42
-AMBIGUITY_GAP = 0.05
+ROUTE_THRESHOLD = 0.27
+AMBIGUITY_GAP = 0.04
 SPECIFIC_FROM = 0.8  # a query this close to one example is a very specific question
 _PREFIXES = ((6, 0.9), (5, 0.8))  # prefix length -> match weight
 _FUZZY_CUTOFF = 86.0
 QUESTION_WORD_WEIGHT = 0.5
+CONCEPT_WEIGHT = 0.6
+KEY_SHARE_POWER = 0.5  # how strongly a key shared by many items is discounted  # a word of the same concept group (kids ~ children) counts this much
 
 
 def fold(word: str) -> str:
@@ -112,6 +117,39 @@ def _word_keys(form: str) -> dict[str, float]:
     return keys
 
 
+@lru_cache(maxsize=4)
+def _concepts(language: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[tuple[str, str], ...]]]:
+    """The language's concept groups: exact words and stems (by first three letters)."""
+    path = Path(__file__).with_name("concepts") / f"{language}.yaml"
+    if not path.exists():
+        return {}, {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    exact: dict[str, list[str]] = defaultdict(list)
+    stems: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for group, words in data.items():
+        for word in words:
+            folded = fold(str(word).lower())
+            if folded.endswith("*"):
+                stem = folded[:-1]
+                stems[stem[:3]].append((stem, str(group)))
+            else:
+                for part in folded.split():
+                    exact[part].append(str(group))
+    return (
+        {word: tuple(groups) for word, groups in exact.items()},
+        {head: tuple(items) for head, items in stems.items()},
+    )
+
+
+@lru_cache(maxsize=65536)
+def concept_keys(form: str, language: str) -> tuple[str, ...]:
+    """The concept groups a folded word form belongs to, as ``@group`` keys."""
+    exact, stems = _concepts(language)
+    groups = set(exact.get(form, ()))
+    groups.update(group for stem, group in stems.get(form[:3], ()) if form.startswith(stem))
+    return tuple(sorted(f"@{group}" for group in groups))
+
+
 def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
     """The content words of ``tokens`` as matchable units (stop words and numbers dropped)."""
     stop = STOPWORDS.get(language, frozenset())
@@ -128,6 +166,8 @@ def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
         for form in forms:
             for key, weight in _word_keys(form).items():
                 keys[key] = max(keys.get(key, 0.0), weight)
+            for key in concept_keys(form, language):
+                keys[key] = max(keys.get(key, 0.0), CONCEPT_WEIGHT)
         asks = fold(word) in _QUESTION_WORDS.get(language, frozenset())
         out.append(Unit(keys=tuple(keys.items()), head=fold(word), asks=asks))
     return out
@@ -174,6 +214,7 @@ class IntentIndex:
     postings: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)  # key -> (example, unit, w)
     item_keys: list[dict[str, float]] = field(default_factory=list)  # item -> key -> best weight
     idf: dict[str, float] = field(default_factory=dict)  # head word -> weight
+    key_share: dict[str, float] = field(default_factory=dict)  # key -> how much it tells items apart (0-1]
     vocabulary: list[str] = field(default_factory=list)
     max_idf: float = 1.0
 
@@ -194,6 +235,12 @@ class IntentIndex:
                         known = index.item_keys[item_no]
                         known[key] = max(known.get(key, 0.0), weight)
         total = max(1, len(items))
+        key_items: dict[str, set[int]] = defaultdict(set)
+        for item_no, known in enumerate(index.item_keys):
+            for key in known:
+                key_items[key].add(item_no)
+        top = math.log(1.0 + total)
+        index.key_share = {key: math.log(1.0 + total / len(owners)) / top for key, owners in key_items.items()}
         index.idf = {head: math.log(1.0 + total / len(owners)) for head, owners in df.items()}
         index.max_idf = math.log(1.0 + total)
         index.vocabulary = sorted(df)
@@ -211,6 +258,17 @@ class IntentIndex:
             for example_no, unit_no, _ in self.postings.get(key, ())[:1]:
                 best = max(best, self.idf.get(self.examples[example_no][1][unit_no].head, 0.0))
         return best or self.max_idf
+
+    def _keys_without(self, item_no: int, exclude: int | None) -> dict[str, float]:
+        """An item's vocabulary without one example (held-out validation must not see it)."""
+        known: dict[str, float] = {}
+        for example_no, (owner, units) in enumerate(self.examples):
+            if owner != item_no or example_no == exclude:
+                continue
+            for unit in units:
+                for key, weight in unit.keys:
+                    known[key] = max(known.get(key, 0.0), weight)
+        return known
 
     def _known_weight(self, unit: Unit) -> float:
         weight = self.idf.get(unit.head, self.max_idf)
@@ -238,6 +296,8 @@ class IntentIndex:
         if not query:
             return []
         query = [self._expand(unit) for unit in query]
+        if all(unit.asks for unit in query):  # "Kauanko?" alone: the question word is the content
+            query = [Unit(keys=unit.keys, head=unit.head) for unit in query]
         weights = [self._weight(unit) for unit in query]
         query_mass = sum(weights)
         # best[example][query unit] and which example units were matched
@@ -245,8 +305,9 @@ class IntentIndex:
         hit_units: dict[int, dict[int, float]] = defaultdict(dict)
         for q_no, unit in enumerate(query):
             for key, q_weight in unit.keys:
+                share = self.key_share.get(key, 1.0) ** KEY_SHARE_POWER
                 for example_no, unit_no, e_weight in self.postings.get(key, ()):
-                    value = min(q_weight, e_weight)
+                    value = min(q_weight, e_weight) * share
                     row = per_example[example_no]
                     if value > row.get(q_no, 0.0):
                         row[q_no] = value
@@ -268,10 +329,15 @@ class IntentIndex:
             f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
             best[item_no] = max(best[item_no], f1)
         out = []
+        held_item = self.examples[exclude][0] if exclude is not None else None
         for item_no, example_score in best.items():
-            known = self.item_keys[item_no]
+            known = self.item_keys[item_no] if item_no != held_item else self._keys_without(item_no, exclude)
             covered = sum(
-                weight * max((min(q_weight, known.get(key, 0.0)) for key, q_weight in unit.keys), default=0.0)
+                weight
+                * max(
+                    (min(q_weight, known.get(key, 0.0)) * self.key_share.get(key, 1.0) ** KEY_SHARE_POWER for key, q_weight in unit.keys),
+                    default=0.0,
+                )
                 for unit, weight in zip(query, weights)
             )
             coverage = covered / query_mass

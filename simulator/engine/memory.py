@@ -32,7 +32,7 @@ _DATE_RES = (
 )
 _TIME_RES = (
     re.compile(r"\b(?:klo|kello|kl\.)\s*([0-2]?\d(?:[.:][0-5]\d)?)", re.IGNORECASE),
-    re.compile(r"\bat\s+([0-2]?\d(?:[.:][0-5]\d)?(?:\s?[ap]\.?m\.?)?)(?![\d.:])(?!\s*(?:%|€|euro|percent|years?|days?|weeks?|months?))", re.IGNORECASE),
+    re.compile(r"\bat\s+([0-2]?\d(?:[.:][0-5]\d)?(?:\s?[ap]\.?m\.?)?)(?!\d|[.:]\d)(?!\s*(?:%|€|euro|percent|years?|days?|weeks?|months?))", re.IGNORECASE),
     re.compile(r"(?<![\d.:])([0-2]?\d[:][0-5]\d)(?![\d])"),
     re.compile(r"\b([0-1]?\d\s?[ap]\.?m\.?)", re.IGNORECASE),
 )
