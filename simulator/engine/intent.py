@@ -78,7 +78,8 @@ Kind = Literal["ask", "tell", "none"]
 # How close a query must be to count as routed, and how far ahead of the runner-up.
 ROUTE_THRESHOLD = 0.27
 AMBIGUITY_GAP = 0.04
-SPECIFIC_FROM = 0.8  # a query this close to one example is a very specific question
+SPECIFIC_FROM = 0.75  # a query this close to one example, with at least
+SPECIFIC_WORDS = 2  # this many content words, is a very specific question ("how old are your kids")
 _PREFIXES = ((6, 0.9), (5, 0.8))  # prefix length -> match weight
 _FUZZY_CUTOFF = 86.0
 QUESTION_WORD_WEIGHT = 0.5
@@ -398,7 +399,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
             score=score,
             close=close,
             question=_sentence_text(parsed, no),
-            specific=winner is not None and score >= SPECIFIC_FROM,
+            specific=winner is not None and score >= SPECIFIC_FROM and sum(not u.asks for u in units) >= SPECIFIC_WORDS,
         )
         if best is None or _rank(candidate) > _rank(best):
             best = candidate
