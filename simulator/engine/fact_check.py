@@ -17,24 +17,25 @@ from simulator.content.errors import ContentIssue
 from simulator.content.library import Library
 from simulator.content.scenario import Scenario
 from simulator.content.yaml_loader import LocatedDocument
-from simulator.engine.intent import IntentIndex, decide, key_point_index, topic_index, units_of
+from simulator.engine.intent import IntentIndex, Unit, decide, key_point_index, topic_index, units_of, words_of
 from simulator.engine.key_points import MEANING_THRESHOLD
 from simulator.language.text import tokenise
 
 
-def check_fact_sheets(library: Library) -> list[ContentIssue]:
-    """Routing issues of every loaded scenario."""
+def check_fact_sheets(library: Library, *, overlaps: bool = False) -> list[ContentIssue]:
+    """Routing errors of every loaded scenario; with ``overlaps``, also the overlap warnings
+    (asked for while writing a fact sheet: ``simulator validate --overlaps``)."""
     issues: list[ContentIssue] = []
     for scenario in library.scenarios.values():
         doc = library.documents.get(f"scenario:{scenario.id}")
         if doc is not None:
-            issues += check_fact_sheet(scenario, doc)
+            found = check_fact_sheet(scenario, doc)
+            issues += found if overlaps else [issue for issue in found if issue.severity == "error"]
     return issues
 
 
-def _units(index: IntentIndex, text: str):  # type: ignore[no-untyped-def]
-    parsed = tokenise(text)
-    return units_of([token.norm for token in parsed.tokens], index.language)
+def _units(index: IntentIndex, text: str) -> list[Unit]:
+    return units_of(words_of(tokenise(text), index.language), index.language)
 
 
 def check_fact_sheet(scenario: Scenario, doc: LocatedDocument) -> list[ContentIssue]:
@@ -58,7 +59,7 @@ def _check_items(
     scenario: Scenario | None = None,
 ) -> list[ContentIssue]:
     issues: list[ContentIssue] = []
-    overlaps: set[tuple[str, str]] = set()
+    overlaps: dict[tuple[str, str], tuple[tuple[object, ...], str]] = {}  # (item, other) -> first path, example
     example_no = 0
     positions = _positions(section, scenario)
     for item_no, examples in enumerate(examples_per_item):
@@ -76,15 +77,18 @@ def _check_items(
             held_out = index.score_units(units, exclude=example_no)
             other, _, _ = decide(held_out) if threshold is None else _top(held_out, threshold)
             if other is not None and other != item and (item, other) not in overlaps:
-                overlaps.add((item, other))
-                issues.append(
-                    doc.issue(
-                        path,
-                        f"{item!r} overlaps {other!r}: without this example, {example!r} routes to {other!r}",
-                        severity="warning",
-                    )
-                )
+                overlaps[(item, other)] = (path, example)
             example_no += 1
+    for (item, other), (path, example) in overlaps.items():
+        if (other, item) in overlaps and item < other:  # each mutual pair once
+            issues.append(
+                doc.issue(
+                    path,  # type: ignore[arg-type]
+                    f"topics {item!r} and {other!r} overlap: held out, {example!r} routes to {other!r} "
+                    f"and {overlaps[(other, item)][1]!r} to {item!r}; give each its own words",
+                    severity="warning",
+                )
+            )
     return issues
 
 

@@ -151,6 +151,10 @@ def concept_keys(form: str, language: str) -> tuple[str, ...]:
     return tuple(sorted(f"@{group}" for group in groups))
 
 
+def _signature(units: list[Unit]) -> tuple[str, ...]:
+    return tuple(sorted(unit.head for unit in units))
+
+
 def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
     """The content words of ``tokens`` as matchable units (stop words and numbers dropped)."""
     stop = STOPWORDS.get(language, frozenset())
@@ -174,7 +178,7 @@ def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
     return out
 
 
-def _words(text: Text, language: str) -> list[str]:
+def words_of(text: Text, language: str) -> list[str]:
     tokens = text.tokens
     if language == "en":
         tokens = english.split_contractions(tokens)
@@ -218,6 +222,7 @@ class IntentIndex:
     key_share: dict[str, float] = field(default_factory=dict)  # key -> how much it tells items apart (0-1]
     vocabulary: list[str] = field(default_factory=list)
     max_idf: float = 1.0
+    exact: dict[tuple[str, ...], int] = field(default_factory=dict)  # an example's words -> item
 
     @classmethod
     def build(cls, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> "IntentIndex":
@@ -226,9 +231,10 @@ class IntentIndex:
         index.item_keys = [{} for _ in items]
         for item_no, (_, texts) in enumerate(items):
             for example in texts:
-                units = units_of(_words(tokenise(example), language), language)
+                units = units_of(words_of(tokenise(example), language), language)
                 example_no = len(index.examples)
                 index.examples.append((item_no, units))
+                index.exact.setdefault(_signature(units), item_no)
                 for unit_no, unit in enumerate(units):
                     df[unit.head].add(item_no)
                     for key, weight in unit.keys:
@@ -260,6 +266,19 @@ class IntentIndex:
                 best = max(best, self.idf.get(self.examples[example_no][1][unit_no].head, 0.0))
         return best or self.max_idf
 
+    def _exact_elsewhere(self, query: list[Unit], exclude: int) -> bool:
+        """Another example of the same item has the same words as the held-out one."""
+        signature = _signature(query)
+        return any(
+            number != exclude and owner == self.examples[exclude][0] and _signature(units) == signature
+            for number, (owner, units) in enumerate(self.examples)
+        )
+
+    def _share(self, key: str) -> float:
+        """A key counts less the more items share it (measured on held-out examples: a
+        discount on loose keys only routed more questions to the wrong topic)."""
+        return self.key_share.get(key, 1.0) ** KEY_SHARE_POWER
+
     def _keys_without(self, item_no: int, exclude: int | None) -> dict[str, float]:
         """An item's vocabulary without one example (held-out validation must not see it)."""
         known: dict[str, float] = {}
@@ -290,12 +309,15 @@ class IntentIndex:
     def score(self, text: str | Text) -> list[Match]:
         """Every item with a score above zero, best first."""
         parsed = tokenise(text) if isinstance(text, str) else text
-        return self.score_units(units_of(_words(parsed, self.language), self.language))
+        return self.score_units(units_of(words_of(parsed, self.language), self.language))
 
     def score_units(self, query: list[Unit], exclude: int | None = None) -> list[Match]:
         """Scores of ``query``; ``exclude`` leaves one example out (validation's held-out check)."""
         if not query:
             return []
+        exact = self.exact.get(_signature(query))
+        if exact is not None and (exclude is None or self.examples[exclude][0] != exact or self._exact_elsewhere(query, exclude)):
+            return [Match(self.items[exact], 1.0)]  # an author's own wording (up to case, ä/ö and stop words)
         query = [self._expand(unit) for unit in query]
         if all(unit.asks for unit in query):  # "Kauanko?" alone: the question word is the content
             query = [Unit(keys=unit.keys, head=unit.head) for unit in query]
@@ -306,7 +328,7 @@ class IntentIndex:
         hit_units: dict[int, dict[int, float]] = defaultdict(dict)
         for q_no, unit in enumerate(query):
             for key, q_weight in unit.keys:
-                share = self.key_share.get(key, 1.0) ** KEY_SHARE_POWER
+                share = self._share(key)
                 for example_no, unit_no, e_weight in self.postings.get(key, ()):
                     value = min(q_weight, e_weight) * share
                     row = per_example[example_no]
@@ -336,7 +358,7 @@ class IntentIndex:
             covered = sum(
                 weight
                 * max(
-                    (min(q_weight, known.get(key, 0.0)) * self.key_share.get(key, 1.0) ** KEY_SHARE_POWER for key, q_weight in unit.keys),
+                    (min(q_weight, known.get(key, 0.0)) * self._share(key) for key, q_weight in unit.keys),
                     default=0.0,
                 )
                 for unit, weight in zip(query, weights)
