@@ -234,7 +234,9 @@ class IntentIndex:
                 units = units_of(words_of(tokenise(example), language), language)
                 example_no = len(index.examples)
                 index.examples.append((item_no, units))
-                index.exact.setdefault(_signature(units), item_no)
+                signature = _signature(units)
+                if index.exact.setdefault(signature, item_no) != item_no:
+                    index.exact[signature] = -1  # the same words in two topics: no shortcut
                 for unit_no, unit in enumerate(units):
                     df[unit.head].add(item_no)
                     for key, weight in unit.keys:
@@ -316,7 +318,7 @@ class IntentIndex:
         if not query:
             return []
         exact = self.exact.get(_signature(query))
-        if exact is not None and (exclude is None or self.examples[exclude][0] != exact or self._exact_elsewhere(query, exclude)):
+        if exact is not None and exact >= 0 and (exclude is None or self.examples[exclude][0] != exact or self._exact_elsewhere(query, exclude)):
             return [Match(self.items[exact], 1.0)]  # an author's own wording (up to case, ä/ö and stop words)
         query = [self._expand(unit) for unit in query]
         if all(unit.asks for unit in query):  # "Kauanko?" alone: the question word is the content
