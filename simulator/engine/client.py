@@ -236,8 +236,8 @@ def _answer(
         )
 
     if route.topic is None:
-        if fallbacks is None:
-            return None
+        if fallbacks is None or route.general:
+            return None  # an invitation to talk: the stage's ordinary lines answer it
         if route.close:
             labels = [_topic(scenario, item).label for item in route.close if _topic(scenario, item)]
             joiner = " vai " if scenario.language == "fi" else " or "

@@ -235,7 +235,10 @@ class IntentIndex:
                 example_no = len(index.examples)
                 index.examples.append((item_no, units))
                 signature = _signature(units)
-                if index.exact.setdefault(signature, item_no) != item_no:
+                known = index.exact.get(signature)
+                if known is None or (known >= 0 and index.items[known] == GENERAL):
+                    index.exact[signature] = item_no  # a topic's wording beats a general one
+                elif known != item_no and items[item_no][0] != GENERAL:
                     index.exact[signature] = -1  # the same words in two topics: no shortcut
                 for unit_no, unit in enumerate(units):
                     df[unit.head].add(item_no)
@@ -385,10 +388,11 @@ class Route:
     close: tuple[str, ...] = ()
     question: str = ""
     specific: bool = False
+    general: bool = False  # an invitation to talk ("Miten menee?"), not a question of fact
 
     @property
     def unmatched(self) -> bool:
-        return self.kind == "ask" and self.topic is None and not self.close
+        return self.kind == "ask" and self.topic is None and not self.close and not self.general
 
 
 def decide(matches: list[Match], threshold: float = ROUTE_THRESHOLD, gap: float = AMBIGUITY_GAP) -> tuple[str | None, tuple[str, ...], float]:
@@ -416,7 +420,18 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
     for no in questions or range(len(parsed.sentences)):
         units = units_of([t.norm for t in _sentence_tokens(parsed, no, language)], language)
         matches = index.score_units(units)
-        winner, close, score = decide(matches)
+        topics = [match for match in matches if match.item != GENERAL]
+        if (
+            matches
+            and matches[0].item == GENERAL
+            and matches[0].score >= ROUTE_THRESHOLD
+            and not (topics and matches[0].score - topics[0].score < AMBIGUITY_GAP)  # a near topic wins
+        ):
+            candidate = Route(kind=kind, score=matches[0].score, question=_sentence_text(parsed, no), general=True)
+            if best is None or _rank(candidate) > _rank(best):
+                best = candidate
+            continue
+        winner, close, score = decide(topics)
         candidate = Route(
             kind=kind,
             topic=winner,
@@ -431,7 +446,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
 
 
 def _rank(candidate: Route) -> tuple[int, float]:
-    return (2 if candidate.topic else 1 if candidate.close else 0, candidate.score)
+    return (3 if candidate.topic else 2 if candidate.close else 1 if candidate.general else 0, candidate.score)
 
 
 def _sentence_tokens(parsed: Text, sentence: int, language: str):  # type: ignore[no-untyped-def]
@@ -458,9 +473,23 @@ def _cached(owner: object, kind: str, language: str, items: Sequence[tuple[str, 
     return hit[1]
 
 
+GENERAL = "_general"
+
+
+@lru_cache(maxsize=4)
+def general_examples(language: str) -> tuple[str, ...]:
+    """Questions that invite talk rather than a fact (``concepts/general.yaml``)."""
+    data = yaml.safe_load((Path(__file__).with_name("concepts") / "general.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(str(text) for text in data.get(language, ()))
+
+
 def topic_index(scenario: "Scenario") -> IntentIndex | None:
-    """The scenario's topics by their example questions (None without topics)."""
-    return _cached(scenario, "topics", scenario.language, [(t.id, t.examples) for t in scenario.topics])
+    """The scenario's topics by their example questions (None without topics), with the
+    general invitations to talk last (``GENERAL``), so "Miten menee?" is no unknown fact."""
+    if not scenario.topics:
+        return None
+    items = [(t.id, t.examples) for t in scenario.topics]
+    return _cached(scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))])
 
 
 def key_point_index(scenario: "Scenario") -> IntentIndex | None:

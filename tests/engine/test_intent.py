@@ -25,6 +25,7 @@ def test_finnish_replies_route_to_the_topic_they_ask_about(mini, case) -> None:
     assert routed.kind == case["kind"]
     if case["kind"] == "ask":
         assert routed.topic == case["topic"], routed
+    assert routed.general == case.get("general", False)
 
 
 @pytest.fixture(scope="module")
