@@ -427,7 +427,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
             and matches[0].score >= ROUTE_THRESHOLD
             and not (topics and matches[0].score - topics[0].score < AMBIGUITY_GAP)  # a near topic wins
         ):
-            candidate = Route(kind=kind, score=matches[0].score, question=_sentence_text(parsed, no), general=True)
+            candidate = Route(kind=kind, score=matches[0].score, question=_sentence_text(parsed, no), general=kind == "ask")
             if best is None or _rank(candidate) > _rank(best):
                 best = candidate
             continue
