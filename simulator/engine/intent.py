@@ -78,6 +78,7 @@ Kind = Literal["ask", "tell", "none"]
 # How close a query must be to count as routed, and how far ahead of the runner-up.
 ROUTE_THRESHOLD = 0.27
 AMBIGUITY_GAP = 0.04
+GENERAL_MARGIN = 0.1  # an author's topic this close to a general invitation wins over it
 SPECIFIC_FROM = 0.75  # a query this close to one example, with at least
 SPECIFIC_WORDS = 2  # this many content words, is a very specific question ("how old are your kids")
 _PREFIXES = ((6, 0.9), (5, 0.8))  # prefix length -> match weight
@@ -425,7 +426,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
             matches
             and matches[0].item == GENERAL
             and matches[0].score >= ROUTE_THRESHOLD
-            and not (topics and matches[0].score - topics[0].score < AMBIGUITY_GAP)  # a near topic wins
+            and not (topics and topics[0].score >= ROUTE_THRESHOLD and matches[0].score - topics[0].score < GENERAL_MARGIN)
         ):
             candidate = Route(kind=kind, score=matches[0].score, question=_sentence_text(parsed, no), general=kind == "ask")
             if best is None or _rank(candidate) > _rank(best):

@@ -18,9 +18,8 @@ _FI_DAYS = ("maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "laua
 _EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _FI_DAY_RE = re.compile(r"\b(?:" + "|".join(_FI_DAYS) + r")[a-zäö]*", re.IGNORECASE)
 _EN_DAY_RE = re.compile(r"\b(?:" + "|".join(_EN_DAYS) + r")s?\b", re.IGNORECASE)
-# relative days count as a day too ("huomenna", "next week" is not a day)
-_FI_REL_RE = re.compile(r"\b(?:huomenna|ylihuomenna|ensi viikolla)\b", re.IGNORECASE)
-_EN_REL_RE = re.compile(r"\b(?:tomorrow|the day after tomorrow)\b", re.IGNORECASE)
+# Only weekdays are days: "huomenna" in "I'll send the invitation tomorrow" beside "the
+# meeting is on the 12th at 15" would make a recap say "tomorrow at 15".
 
 _MONTHS_EN = "january february march april may june july august september october november december".split()
 _DATE_RES = (
@@ -45,7 +44,7 @@ Named = dict[str, list[str]]
 def extract_named(text: str, language: str) -> Named:
     """The days, dates and times a reply names, in the worker's own words, in text order."""
     found: Named = {}
-    day_res = (_FI_DAY_RE, _FI_REL_RE) if language == "fi" else (_EN_DAY_RE, _EN_REL_RE)
+    day_res = (_FI_DAY_RE,) if language == "fi" else (_EN_DAY_RE,)
     days = sorted((m.start(), m.group(0)) for regex in day_res for m in regex.finditer(text))
     if days:
         found["day"] = [word for _, word in days]
