@@ -56,7 +56,7 @@ class ClientResponse:
     reactions: list[str] = field(default_factory=list)
     disclosed: list[str] = field(default_factory=list)
     text: str = ""  # the line as said (slots filled); defaults to the line's text
-    kind: str = "pool"  # topic, disclosure, reaction, fallback, pool, nod
+    kind: str = "pool"  # topic, disclosure, reaction, pool, nod, or the fallback's name (unknown, clarify, ...)
     topic: str | None = None
     level: str | None = None
 
@@ -185,7 +185,7 @@ def respond(
         if found:
             return found
     if form and fallbacks is not None:
-        found = made(chooser.pick(getattr(fallbacks, form)), "fallback")
+        found = made(chooser.pick(getattr(fallbacks, form)), form)
         if found:
             found.reactions = [*ids, form]
             return found
@@ -212,7 +212,7 @@ def respond(
     if found:
         return found
     if fallbacks is not None:
-        found = made(chooser.pick(fallbacks.acknowledge), "fallback")
+        found = made(chooser.pick(fallbacks.acknowledge), "acknowledge")
         if found:
             return found
     for other in order[1:]:  # content without fallbacks: a neighbouring band before a nod
@@ -241,8 +241,8 @@ def _answer(
         if route.close:
             labels = [_topic(scenario, item).label for item in route.close if _topic(scenario, item)]
             joiner = " vai " if scenario.language == "fi" else " or "
-            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(labels)}), "fallback")
-        return response(chooser.pick_stable(fallbacks.unknown, route.question.lower()), "fallback")
+            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(labels)}), "clarify")
+        return response(chooser.pick_stable(fallbacks.unknown, route.question.lower()), "unknown")
     topic = _topic(scenario, route.topic)
     if topic is None:
         return None
@@ -256,7 +256,7 @@ def _answer(
                 return found
     if fallbacks is not None and topic.id in state.answers:
         earlier = state.answers[topic.id]
-        found = response(chooser.pick(fallbacks.already_said, {"answer": earlier}), "fallback", topic.id, before)
+        found = response(chooser.pick(fallbacks.already_said, {"answer": earlier}), "already_said", topic.id, before)
         if found:
             return found
     lines = [*topic.answers.full, *topic.answers.partial] if level >= 1 else topic.answers.evasive

@@ -69,7 +69,10 @@ class TurnRecord(BaseModel):
     question: str | None = Field(default=None, description="the routed question sentence")
     line_kind: str | None = Field(
         default=None,
-        description="why the client said its line: topic, disclosure, reaction, fallback, pool, nod",
+        description=(
+            "why the client said its line: topic, disclosure, reaction, pool, nod, or a fallback "
+            "(unknown, clarify, already_said, wrong_language, puzzled, acknowledge)"
+        ),
     )
 
     @property
