@@ -158,25 +158,33 @@ def _signature(units: list[Unit]) -> tuple[str, ...]:
 
 def units_of(tokens: Iterable[str], language: str) -> list[Unit]:
     """The content words of ``tokens`` as matchable units (stop words and numbers dropped)."""
-    stop = STOPWORDS.get(language, frozenset())
     out: list[Unit] = []
     for raw in tokens:
-        word = raw.strip("'-:")
-        if not word or word.isdigit():
-            continue
-        forms = {fold(form) for form in _forms(word, language)}
-        forms.add(fold(word))
-        if fold(word) in stop or forms & stop and len(word) <= 6:
-            continue
-        keys: dict[str, float] = {}
-        for form in forms:
-            for key, weight in _word_keys(form).items():
-                keys[key] = max(keys.get(key, 0.0), weight)
-            for key in concept_keys(form, language):
-                keys[key] = max(keys.get(key, 0.0), CONCEPT_WEIGHT)
-        asks = fold(word) in _QUESTION_WORDS.get(language, frozenset())
-        out.append(Unit(keys=tuple(keys.items()), head=fold(word), asks=asks))
+        unit = unit_of(raw, language)
+        if unit is not None:
+            out.append(unit)
     return out
+
+
+@lru_cache(maxsize=65536)
+def unit_of(raw: str, language: str) -> Unit | None:
+    """One word as a unit, or None for a stop word or a number (cached: words recur)."""
+    stop = STOPWORDS.get(language, frozenset())
+    word = raw.strip("'-:")
+    if not word or word.isdigit():
+        return None
+    forms = {fold(form) for form in _forms(word, language)}
+    forms.add(fold(word))
+    if fold(word) in stop or forms & stop and len(word) <= 6:
+        return None
+    keys: dict[str, float] = {}
+    for form in forms:
+        for key, weight in _word_keys(form).items():
+            keys[key] = max(keys.get(key, 0.0), weight)
+        for key in concept_keys(form, language):
+            keys[key] = max(keys.get(key, 0.0), CONCEPT_WEIGHT)
+    asks = fold(word) in _QUESTION_WORDS.get(language, frozenset())
+    return Unit(keys=tuple(keys.items()), head=fold(word), asks=asks)
 
 
 def words_of(text: Text, language: str) -> list[str]:
@@ -224,6 +232,9 @@ class IntentIndex:
     vocabulary: list[str] = field(default_factory=list)
     max_idf: float = 1.0
     exact: dict[tuple[str, ...], int] = field(default_factory=dict)  # an example's words -> item
+    key_items: dict[str, dict[int, float]] = field(default_factory=dict)  # key -> item -> best weight
+    example_mass: list[float] = field(default_factory=list)
+    expanded: dict[Unit, Unit] = field(default_factory=dict)  # the fuzzy look-up, remembered
 
     @classmethod
     def build(cls, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> "IntentIndex":
@@ -257,6 +268,10 @@ class IntentIndex:
         index.idf = {head: math.log(1.0 + total / len(owners)) for head, owners in df.items()}
         index.max_idf = math.log(1.0 + total)
         index.vocabulary = sorted(df)
+        for item_no, known in enumerate(index.item_keys):
+            for key, weight in known.items():
+                index.key_items.setdefault(key, {})[item_no] = weight
+        index.example_mass = [sum(index._known_weight(unit) for unit in units) or 1.0 for _, units in index.examples]
         return index
 
     def _weight(self, unit: Unit) -> float:
@@ -302,15 +317,20 @@ class IntentIndex:
 
     def _expand(self, unit: Unit) -> Unit:
         """A word the scenario never uses gets the keys of its closest known word (typos)."""
-        if any(key in self.postings for key, _ in unit.keys) or len(unit.head) < 4 or not self.vocabulary:
-            return unit
-        hit = process.extractOne(unit.head, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-        if hit is None:
-            return unit
-        keys = dict(unit.keys)
-        for key, weight in _word_keys(hit[0]).items():
-            keys.setdefault(key, weight * 0.85)
-        return Unit(keys=tuple(keys.items()), head=hit[0], asks=unit.asks)
+        known = self.expanded.get(unit)
+        if known is not None:
+            return known
+        result = unit
+        if not any(key in self.postings for key, _ in unit.keys) and len(unit.head) >= 4 and self.vocabulary:
+            hit = process.extractOne(unit.head, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if hit is not None:
+                keys = dict(unit.keys)
+                for key, weight in _word_keys(hit[0]).items():
+                    keys.setdefault(key, weight * 0.85)
+                result = Unit(keys=tuple(keys.items()), head=hit[0], asks=unit.asks)
+        if len(self.expanded) < 20_000:
+            self.expanded[unit] = result
+        return result
 
     def score(self, text: str | Text) -> list[Match]:
         """Every item with a score above zero, best first."""
@@ -349,7 +369,7 @@ class IntentIndex:
                 continue  # only question words in common: "mikä" alone says nothing
             item_no, units = self.examples[example_no]
             matched = sum(weights[q_no] * value for q_no, value in row.items())
-            example_mass = sum(self._known_weight(unit) for unit in units) or 1.0
+            example_mass = self.example_mass[example_no]
             example_hit = sum(
                 self._known_weight(units[unit_no]) * value for unit_no, value in hit_units[example_no].items()
             )
@@ -359,17 +379,25 @@ class IntentIndex:
             best[item_no] = max(best[item_no], f1)
         out = []
         held_item = self.examples[exclude][0] if exclude is not None else None
-        for item_no, example_score in best.items():
-            known = self.item_keys[item_no] if item_no != held_item else self._keys_without(item_no, exclude)
-            covered = sum(
-                weight
-                * max(
-                    (min(q_weight, known.get(key, 0.0)) * self._share(key) for key, q_weight in unit.keys),
-                    default=0.0,
-                )
+        covered: dict[int, float] = defaultdict(float)
+        for unit, weight in zip(query, weights):
+            best_here: dict[int, float] = {}
+            for key, q_weight in unit.keys:
+                share = self._share(key)
+                for item_no, i_weight in self.key_items.get(key, {}).items():
+                    value = min(q_weight, i_weight) * share
+                    if value > best_here.get(item_no, 0.0):
+                        best_here[item_no] = value
+            for item_no, value in best_here.items():
+                covered[item_no] += weight * value
+        if held_item is not None:  # validation: the held-out item's vocabulary without that example
+            known = self._keys_without(held_item, exclude)
+            covered[held_item] = sum(
+                weight * max((min(q_weight, known.get(key, 0.0)) * self._share(key) for key, q_weight in unit.keys), default=0.0)
                 for unit, weight in zip(query, weights)
             )
-            coverage = covered / query_mass
+        for item_no, example_score in best.items():
+            coverage = covered.get(item_no, 0.0) / query_mass
             out.append(Match(self.items[item_no], round(0.7 * example_score + 0.3 * coverage, 4)))
         return sorted(out, key=lambda match: (-match.score, self.items.index(match.item)))
 
@@ -410,16 +438,26 @@ def decide(matches: list[Match], threshold: float = ROUTE_THRESHOLD, gap: float 
 _SPLIT_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=64)
+def parse(text: str) -> Text:
+    """The reply split once per turn for routing and key points (callers never change it)."""
+    return tokenise(text)
+
+
+def sentence_units(parsed: Text, sentence: int, language: str) -> list[Unit]:
+    return units_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
+
+
 def route(index: IntentIndex | None, text: str, language: str) -> Route:
     """Route one reply: its best-matching question sentence, else what it tells about."""
-    parsed = tokenise(text)
+    parsed = parse(text)
     questions = [no for no in range(len(parsed.sentences)) if is_question(parsed, no, language)]
     kind: Kind = "ask" if questions else "tell"
     if index is None or not index.items:
         return Route(kind=kind, question=_sentence_text(parsed, questions[-1]) if questions else "")
     best: Route | None = None
     for no in questions or range(len(parsed.sentences)):
-        units = units_of([t.norm for t in _sentence_tokens(parsed, no, language)], language)
+        units = sentence_units(parsed, no, language)
         matches = index.score_units(units)
         topics = [match for match in matches if match.item != GENERAL]
         if (

@@ -13,7 +13,7 @@ from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
 from simulator.engine.form import form_reaction
 from simulator.engine.intent import key_point_index, route, topic_index
-from simulator.engine.key_points import covered_key_points
+from simulator.engine.key_points import covered_key_points, meant_key_points
 from simulator.engine.memory import TASK_SIGNALS, extract_named, fill, merge_named, slot_values
 from simulator.engine.machine import machine_for
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
@@ -139,7 +139,8 @@ class Simulation:
         scenario = self.scenario
         routed = route(topic_index(scenario), text, state.language)
         points_index = key_point_index(scenario)
-        points_now = covered_key_points(text, scenario.key_points, state.disclosed, points_index)
+        meant = meant_key_points(text, points_index) if points_index is not None else set()
+        points_now = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
         named = {kind: list(words) for kind, words in state.named.items()}
         merge_named(named, extract_named(text, state.language))
         tasks = _task_sentences(text, [record for record in signals if record.signal in TASK_SIGNALS])
@@ -162,7 +163,7 @@ class Simulation:
         )
         new_points = [
             point
-            for point in covered_key_points(text, scenario.key_points, [*state.disclosed, *response.disclosed], points_index)
+            for point in covered_key_points(text, scenario.key_points, [*state.disclosed, *response.disclosed], meant=meant)
             if point not in state.key_points
         ]
         turn = TurnRecord(
