@@ -17,7 +17,8 @@ from simulator.content.errors import ContentIssue
 from simulator.content.library import Library
 from simulator.content.scenario import Scenario
 from simulator.content.yaml_loader import LocatedDocument
-from simulator.engine.intent import IntentIndex, Unit, decide, key_point_index, topic_index, units_of, words_of
+from simulator.engine.intent import decide, key_point_index, topic_index
+from simulator.engine.matcher import IntentIndex, Unit, units_of, words_of
 from simulator.engine.key_points import MEANING_THRESHOLD
 from simulator.language.text import tokenise
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, utils
 
 from simulator.content.scenario import KeyPoint
-from simulator.engine.intent import IntentIndex, parse, sentence_units
+from simulator.engine.intent import parse, sentence_units
+from simulator.engine.matcher import IntentIndex
 
 MATCH_THRESHOLD = 85.0
 MEANING_THRESHOLD = 0.5  # an explanation in other words: as close as a routed question

@@ -11,7 +11,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 
-from simulator.engine.intent import fold
+from simulator.engine.matcher import fold
 
 # Weekday stems (folded) -> canonical weekday number; Finnish stems take any case ending.
 _FI_DAYS = ("maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai")

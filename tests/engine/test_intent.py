@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine.intent import IntentIndex, decide, Match, route, topic_index
+from simulator.engine.intent import decide, route, topic_index
+from simulator.engine.matcher import IntentIndex, Match
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routing"
 MINI_CASES = yaml.safe_load((DATA / "mini-client.yaml").read_text(encoding="utf-8"))
