@@ -18,11 +18,13 @@ THRESHOLDS = (10_000, 50, 100)
 
 
 def prepare_process() -> None:
-    """Load the content and both detectors once, then keep them out of garbage collection.
+    """Load the content, both detectors and every scenario's routing indexes once, then keep
+    them out of garbage collection.
 
     Call it once at start-up of a serving process, never per request; it is idempotent.
     """
     from simulator.content.library import get_library
+    from simulator.engine.intent import key_point_index, topic_index
     from simulator.language import get_detector
     from simulator.language.learned.model import get_model
 
@@ -30,6 +32,9 @@ def prepare_process() -> None:
     for language in sorted({scenario.language for scenario in library.scenarios.values()} | {"fi", "en"}):
         get_detector(language)
         get_model(language)  # the learned layer's weights, read once
+    for scenario in library.scenarios.values():  # else the first reply to each scenario builds them
+        topic_index(scenario)
+        key_point_index(scenario)
     gc.collect()
     gc.freeze()  # everything loaded so far lives as long as the process
     gc.set_threshold(*THRESHOLDS)

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("admin", "replace a SQLite database with a backup from PATH"),
     "conformance": ("conformance", "score signal detection against labelled replies"),
     "train-detector": ("train_detector", "refit the learned detection layer from the labelled sets"),
+    "unmatched": ("unmatched", "list the questions the client could not place, per scenario"),
     "export-corrections": ("corrections", "write mentors' corrected replies as labelled JSON lines"),
 }
 

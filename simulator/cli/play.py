@@ -70,6 +70,11 @@ def turn_json(turn: TurnRecord, language: str) -> dict[str, Any]:
         "reply_score": turn.reply_score,
         "disclosed": turn.disclosed,
         "key_points": turn.key_points,
+        "reactions": turn.reactions,
+        "intent": turn.intent,
+        "topic": turn.topic,
+        "unmatched_question": turn.question,
+        "line_kind": turn.line_kind,
     }
 
 

@@ -10,12 +10,16 @@ from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.library import load_library, rubric_files, scenario_files
 from simulator.content.validate import validate_library
 from simulator.content.yaml_loader import parse_yaml
+from simulator.engine.fact_check import check_fact_sheets
 from simulator.paths import rubrics_dir, scenarios_dir
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: scenarios/ and rubrics/)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--overlaps", action="store_true", help="also warn about topics whose examples route to each other"
+    )
 
 
 def classify(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -53,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         signal_rules = sorted((rubrics_dir() / "signals").glob("*.yaml"))
     library = load_library(scenarios, rubrics)
     issues = validate_library(library)
+    issues += check_fact_sheets(library, overlaps=args.overlaps)
     issues += check_signal_rules(signal_rules)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]

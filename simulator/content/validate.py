@@ -7,13 +7,14 @@ files fit together.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 
 from simulator.content.common import ENGINE_REACTED_MARKS, FLOW_ACTS, STAGES
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library
 from simulator.content.rubric import Rubric, SignalPrinciple
-from simulator.content.scenario import Condition, Scenario
+from simulator.content.scenario import ClientLine, Condition, Scenario
 from simulator.content.yaml_loader import FieldPath, LocatedDocument
 
 MIN_DISTINCT_LINES = 40
@@ -109,6 +110,84 @@ def _check_condition(
     return issues
 
 
+_LINE_SLOTS = frozenset({"day", "date", "time", "tasks"})
+_FALLBACK_SLOTS = {"clarify": frozenset({"options"}), "already_said": frozenset({"answer"})}
+
+
+def _slots(text: str) -> set[str] | None:
+    """The ``{name}`` slots of a line text; None when its braces do not parse."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _check_fact_sheet(scenario: Scenario, doc: LocatedDocument, disclosures: set[str]) -> list[ContentIssue]:
+    """Topics, fallbacks, memory conditions and slots name only what exists."""
+    issues: list[ContentIssue] = []
+    topics = [topic.id for topic in scenario.topics]
+    points = {point.id for point in scenario.key_points}
+    for i, topic in enumerate(scenario.topics):
+        if topics.count(topic.id) > 1 and topics.index(topic.id) != i:
+            issues.append(doc.issue(("topics", i, "id"), f"topic id {topic.id!r} used twice"))
+        if topic.discloses and topic.discloses not in disclosures:
+            issues.append(doc.issue(("topics", i, "discloses"), f"unknown disclosure {topic.discloses!r}; expected one of {sorted(disclosures)}"))
+    if scenario.topics and scenario.fallbacks is None:
+        issues.append(doc.issue(("topics",), "a scenario with topics needs fallbacks (unknown, clarify, ...)"))
+    for path, condition in _line_conditions(scenario):
+        for field, known, what in (("covered", points, "key point"), ("not_covered", points, "key point"),
+                                   ("asked", set(topics), "topic"), ("not_asked", set(topics), "topic")):
+            for index, name in enumerate(getattr(condition, field)):
+                if name not in known:
+                    issues.append(doc.issue((*path, field, index), f"unknown {what} {name!r}; expected one of {sorted(known)}"))
+    for path, text, allowed in _line_texts(scenario):
+        slots = _slots(text)
+        if slots is None:
+            issues.append(doc.issue((*path, "text"), "unbalanced { } in the text; write {{ or }} for a brace"))
+        elif slots - allowed:
+            issues.append(doc.issue((*path, "text"), f"unknown slot(s) {sorted(slots - allowed)}; allowed here: {sorted(allowed)}"))
+    return issues
+
+
+def _line_conditions(scenario: Scenario) -> list[tuple[FieldPath, Condition]]:
+    found: list[tuple[FieldPath, Condition]] = []
+    for i, reaction in enumerate(scenario.reactions):
+        found.append((("reactions", i, "when"), reaction.when))
+    for i, disclosure in enumerate(scenario.disclosures):
+        found.append((("disclosures", i, "when"), disclosure.when))
+    for path, line in _lines_with_paths(scenario):
+        if line.when is not None:
+            found.append(((*path, "when"), line.when))
+    return found
+
+
+def _line_texts(scenario: Scenario) -> list[tuple[FieldPath, str, frozenset[str]]]:
+    out = []
+    for path, line in _lines_with_paths(scenario):
+        allowed = _FALLBACK_SLOTS.get(str(path[1]), frozenset()) if path[0] == "fallbacks" else frozenset()
+        out.append((path, line.text, _LINE_SLOTS | allowed))
+    return out
+
+
+def _lines_with_paths(scenario: Scenario) -> list[tuple[FieldPath, ClientLine]]:
+    """Every client line with its field path in the file."""
+    found: list[tuple[FieldPath, ClientLine]] = [(("opening",), scenario.opening), (("closing",), scenario.closing)]
+    for stage, stage_lines in scenario.lines.items():
+        for band in ("low", "mid", "high"):
+            found += [(("lines", stage, band, i), line) for i, line in enumerate(getattr(stage_lines, band))]
+    for r, reaction in enumerate(scenario.reactions):
+        found += [(("reactions", r, "lines", i), line) for i, line in enumerate(reaction.lines)]
+    for d, disclosure in enumerate(scenario.disclosures):
+        found.append((("disclosures", d, "line"), disclosure.line))
+    for t, topic in enumerate(scenario.topics):
+        for level in ("evasive", "partial", "full"):
+            found += [(("topics", t, "answers", level, i), line) for i, line in enumerate(getattr(topic.answers, level))]
+    if scenario.fallbacks is not None:
+        for name in type(scenario.fallbacks).model_fields:
+            found += [(("fallbacks", name, i), line) for i, line in enumerate(getattr(scenario.fallbacks, name))]
+    return found
+
+
 def _check_scenario(
     scenario: Scenario, doc: LocatedDocument, library: Library, catalogue: frozenset[str], used: set[str]
 ) -> list[ContentIssue]:
@@ -128,6 +207,7 @@ def _check_scenario(
             issues.append(
                 doc.issue(("key_points", i, "requires_disclosure"), f"unknown disclosure {point.requires_disclosure!r}")
             )
+    issues += _check_fact_sheet(scenario, doc, disclosures)
     if scenario.disclosures and scenario.real_question is None:
         issues.append(doc.issue(("disclosures",), "no disclosure is marked real_question: true", severity="warning"))
     distinct = {line.text.strip() for line in scenario.all_lines()}

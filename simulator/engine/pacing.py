@@ -21,16 +21,23 @@ DEFAULT_FAULT_COST = {"threat": 8, "dismissal": 6, "computer_while_telling": 6}
 
 
 def same_gain_streak(reactions: Sequence[str], earlier: Sequence[TurnRecord]) -> int:
-    """How many replies just before this one earned trust through the same reactions."""
+    """How many replies just before this one earned trust through the same kind of move.
+
+    Counted per reaction and the smallest count taken: a reply that adds a kind of move the
+    last replies did not show (a reflection after two open questions) is not a repeat.
+    """
     wanted = set(reactions)
     if not wanted:
         return 0
-    streak = 0
-    for turn in reversed(earlier):  # a capped gain still counts: the streak is of moves, not of gains
-        if not wanted & set(turn.reactions):
-            break
-        streak += 1
-    return streak
+    streaks = []
+    for reaction in wanted:
+        streak = 0
+        for turn in reversed(earlier):  # a capped gain still counts: the streak is of moves, not of gains
+            if reaction not in turn.reactions:
+                break
+            streak += 1
+        streaks.append(streak)
+    return min(streaks)
 
 
 def paced_trust(

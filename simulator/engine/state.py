@@ -63,6 +63,17 @@ class TurnRecord(BaseModel):
     key_points: list[str] = Field(default_factory=list)
     reactions: list[str] = Field(default_factory=list)
     hint_used: bool = False
+    # what the reply asked or told about (None in states stored before routing existed)
+    intent: str | None = Field(default=None, description="'ask', 'tell' or None")
+    topic: str | None = Field(default=None, description="the topic the reply asked about")
+    question: str | None = Field(default=None, description="the routed question sentence")
+    line_kind: str | None = Field(
+        default=None,
+        description=(
+            "why the client said its line: topic, disclosure, reaction, pool, nod, or a fallback "
+            "(unknown, clarify, already_said, wrong_language, puzzled, acknowledge)"
+        ),
+    )
 
     @property
     def signal_names(self) -> set[str]:
@@ -74,7 +85,7 @@ class SessionState(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = 1
+    version: int = 2
     scenario_id: str
     rubric_id: str
     language: str
@@ -90,6 +101,18 @@ class SessionState(BaseModel):
     opening_line: str
     closing_line: str | None = None
     finished: bool = False
+    # memory (version 2; an older state restores with these empty)
+    topics_asked: list[str] = Field(default_factory=list, description="topics the worker asked about")
+    answers: dict[str, str] = Field(default_factory=dict, description="topic -> the client's last answer")
+    answer_levels: dict[str, str] = Field(default_factory=dict, description="topic -> evasive/partial/full")
+    named: dict[str, list[str]] = Field(
+        default_factory=dict, description="day/date/time/task -> what the worker named, oldest first"
+    )
+
+    @property
+    def said(self) -> set[str]:
+        """Every text the client has said so far (no line is said twice in a meeting)."""
+        return {self.opening_line, *(turn.client_line for turn in self.turns)}
 
     @property
     def trust_history(self) -> list[int]:

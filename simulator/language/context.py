@@ -89,6 +89,19 @@ def same_word(a: str, b: str) -> bool:
     return shared >= 4 and shared >= 0.7 * min(len(a), len(b))
 
 
+def _inflects(token: str, term: str) -> bool:
+    """``token`` is ``term`` inflected: it keeps most of the term, not just a shared start
+    ("oppisopimuksessa" is "oppisopimus"; "asia" is not "asiakkuus", "muutu" not "muutoksenhaku")."""
+    if token.startswith(term):
+        return True
+    shared = 0
+    for x, y in zip(token, term):
+        if x != y:
+            break
+        shared += 1
+    return shared >= 4 and shared >= 0.7 * len(term)
+
+
 def _content_norms(analysis: Analysis, hit: Hit) -> list[str]:
     return [
         t.norm
@@ -114,7 +127,8 @@ def known_to_client(analysis: Analysis, hit: Hit, context: MeetingContext) -> bo
     """The hit names a term the persona knows (``Persona.knows_words``)."""
     known = [w.lower() for w in context.knows_words]
     text = analysis.text.norm[hit.start : hit.end]
-    return any(word in text for word in known) or any(_in(known, n) for n in _content_norms(analysis, hit))
+    whole_words = any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) for word in known)  # "iv" is not in "activation"
+    return whole_words or any(_in(known, n) for n in _content_norms(analysis, hit))
 
 
 def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained) -> list[Hit]:
@@ -125,11 +139,11 @@ def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained) ->
         if not parts:
             continue
         for position, token in enumerate(analysis.tokens):
-            if token.quoted or not same_word(token.norm, parts[0]) and not token.norm.startswith(parts[0]):
+            if token.quoted or not _inflects(token.norm, parts[0]):
                 continue
             end = position + len(parts)
             if end > len(analysis.tokens) or not all(
-                same_word(analysis.tokens[position + i].norm, part) for i, part in enumerate(parts[1:], 1)
+                _inflects(analysis.tokens[position + i].norm, part) for i, part in enumerate(parts[1:], 1)
             ):
                 continue
             sentence = next(

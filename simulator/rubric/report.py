@@ -34,6 +34,7 @@ from simulator.rubric.acts import (
     skipped_stages,
     words_before_first,
 )
+from simulator.rubric.client_facts import ClientFacts, client_facts
 from simulator.rubric.text_measures import talk_ratio, word_count
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
@@ -91,6 +92,7 @@ class SessionReport(BaseModel):
     substance: float | None = Field(
         default=None, description="0-100: the real question found and its key points covered (docs/scoring.md)"
     )
+    client_facts: ClientFacts | None = None  # what the client needed (None in older reports)
 
 
 def effective_findings(turn: TurnRecord) -> list[Finding]:
@@ -160,6 +162,7 @@ def build_report(
         substance=round(substance, 1) if state.turns else None,
     )
     report.outcomes = _outcomes(rubric, scenario, state, report, all_findings)
+    report.client_facts = client_facts(scenario, state)
     return report
 
 

@@ -12,15 +12,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library, get_library
 from simulator.paths import content_root
 from simulator.service.auth import Actor, require_role
 
+if TYPE_CHECKING:
+    from simulator.store import Database
+    from simulator.store.unmatched import UnmatchedQuestion
+
 log = logging.getLogger(__name__)
 
-__all__ = ["ContentIssueView", "ContentStatus", "content_issues", "content_status"]
+__all__ = ["ContentIssueView", "ContentStatus", "content_issues", "content_status", "unmatched_questions"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,9 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
         return list(library.issues)
     try:
         from simulator.content.validate import validate_library
+        from simulator.engine.fact_check import check_fact_sheets
 
-        return validate_library(library)
+        return validate_library(library) + check_fact_sheets(library)
     except Exception:  # noqa: BLE001 - the loading issues must still reach the admin
         log.exception("cross-file content validation failed; showing loading issues only")
         return list(library.issues)
@@ -105,3 +111,12 @@ def content_status(principal: Actor, *, library: Library | None = None, cross_fi
         rubrics=tuple(sorted(library.rubrics)),
         issues=tuple(content_issues(principal, library=library, cross_file=cross_file)),
     )
+
+
+def unmatched_questions(principal: Actor, db: "Database", scenario_id: str | None = None) -> list["UnmatchedQuestion"]:
+    """Admin only: trainees' questions no topic of the scenario answered, for the authors."""
+    require_role(principal, "admin")
+    from simulator.store.unmatched import unmatched_questions as stored
+
+    with db.transaction() as session:
+        return stored(session, scenario_id)

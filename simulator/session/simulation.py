@@ -6,10 +6,15 @@ machine and the client; the service layer stores what comes back.
 
 from __future__ import annotations
 
+import re
+
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
-from simulator.engine.key_points import covered_key_points
+from simulator.engine.form import form_reaction
+from simulator.engine.intent import key_point_index, route, topic_index
+from simulator.engine.key_points import covered_key_points, meant_key_points
+from simulator.engine.memory import TASK_SIGNALS, extract_named, fill, merge_named, slot_values
 from simulator.engine.machine import machine_for
 from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
@@ -52,6 +57,56 @@ def _without_jargon(turn: TurnRecord) -> str:
         if record.signal == "jargon":
             text = text[: record.span.start] + " " * (record.span.end - record.span.start) + text[record.span.end :]
     return text
+
+
+def _task_sentences(text: str, records: list[SignalRecord]) -> list[str]:
+    """The sentence around each task or next-step signal, as the worker wrote it."""
+    out: list[str] = []
+    for record in records:
+        start = max(text.rfind(mark, 0, record.span.start) for mark in ".!?\n") + 1
+        ends = [i for i in (text.find(mark, record.span.end) for mark in ".!?\n") if i != -1]
+        sentence = text[start : min(ends) if ends else len(text)].strip()
+        if sentence and sentence not in out:
+            out.append(sentence)
+    return out
+
+
+def closing_text(template: str, state: SessionState) -> str:
+    """The closing line with its slots filled from memory; sentences that cannot be filled
+    are left out, so the farewell never names a day the worker did not say."""
+    values = slot_values(state.named, state.language)
+    whole = fill(template, values)
+    if whole is not None:
+        return whole
+    kept = [part for part in _sentences(template) if fill(part, values) is not None]
+    return " ".join(fill(part, values) or "" for part in kept).strip() or "..."
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text) if part]
+
+
+def _explained_terms_dropped(hits: list, text: str, scenario: Scenario, explaining: list[str]) -> list:
+    """Jargon hits on a term of a key point explained by meaning in this reply, or earlier in
+    the meeting, are no jargon.
+
+    "Oppisopimuksessa saat palkkaa koko ajan, ja sinulla on työpaikalla oma ohjaaja" names the
+    term and explains it in the next clauses; the key point matched by its examples' meaning
+    is the evidence (a bare mention of the term, which matches only a phrase, is not).
+    """
+    if not explaining:
+        return hits
+    terms = " ".join(
+        " ".join([*point.phrases, point.label]) for point in scenario.key_points if point.id in explaining
+    ).lower()
+    kept = []
+    for hit in hits:
+        word = text[hit.start : hit.end].lower()
+        stem = word[: max(4, int(len(word) * 0.7))]
+        if hit.signal == "jargon" and stem in terms:
+            continue
+        kept.append(hit)
+    return kept
 
 
 class SessionClosed(RuntimeError):
@@ -119,7 +174,12 @@ class Simulation:
         )
         detector = get_detector(state.language)
         detect = detector.detect if USE_LEARNED_DETECTION else detector.rule_hits
-        hits = detect(text, stage=stage, context=context, marks=True)
+        scenario = self.scenario
+        points_index = key_point_index(scenario)
+        meant = meant_key_points(text, points_index) if points_index is not None else set()
+        explaining = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
+        explained_points = [*state.key_points, *(meant & {point.id for point in scenario.key_points})]
+        hits = _explained_terms_dropped(detect(text, stage=stage, context=context, marks=True), text, scenario, explained_points)
         signals = [
             SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
             for hit in hits
@@ -136,11 +196,9 @@ class Simulation:
         previous = state.turns[-1].signal_names if state.turns else None
         # once the real question is out, a reply that explains one of the client's key points
         # informs, whatever its wording
-        real = self.scenario.real_question
+        real = scenario.real_question
         real_out = real is None or real.id in state.disclosed
-        informs = real_out and bool(
-            set(covered_key_points(text, self.scenario.key_points, state.disclosed)) - set(state.key_points)
-        )
+        informs = real_out and bool(set(explaining) - set(state.key_points))
         # the mark lets the machine see informing that no word cue showed
         edge = self.machine.advance(stage, self.turns_in_stage + 1, set(names) | ({"key_point"} if informs else set()), previous)
         stage_after = edge.dest if edge is not None else stage
@@ -158,6 +216,14 @@ class Simulation:
         )
         marks = set(names) | ({"repetition"} if repeats_earlier(text, state.turns) else set())
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
+        routed = route(topic_index(scenario), text, state.language)
+        points_now = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
+        named = {kind: list(words) for kind, words in state.named.items()}
+        merge_named(named, extract_named(text, state.language))
+        tasks = _task_sentences(text, [record for record in signals if record.signal in TASK_SIGNALS])
+        if tasks:
+            merge_named(named, {"task": tasks})
+        asked_now = [routed.topic] if routed.kind == "ask" and routed.topic else []
         ctx = TurnContext(
             stage=stage,
             stage_after=stage_after,
@@ -165,12 +231,17 @@ class Simulation:
             trust=state.trust,
             disclosed=frozenset(state.disclosed),
             listening_turns=listening,
+            asked=frozenset([*state.topics_asked, *asked_now]),
+            covered=frozenset([*state.key_points, *points_now]),
+            named=frozenset(kind for kind, words in named.items() if words),
         )
-        response = respond(self.scenario, state, ctx)
+        response = respond(
+            scenario, state, ctx, route=routed, form=form_reaction(text, scenario), slots=slot_values(named, state.language)
+        )
         trust_after, paced = paced_trust(state.trust, response.trust_after, response.reactions, state.turns, marks)
         new_points = [
             point
-            for point in covered_key_points(text, self.scenario.key_points, [*state.disclosed, *response.disclosed])
+            for point in covered_key_points(text, scenario.key_points, [*state.disclosed, *response.disclosed], meant=meant)
             if point not in state.key_points
         ]
         turn = TurnRecord(
@@ -184,14 +255,28 @@ class Simulation:
             trust_before=state.trust,
             trust_after=trust_after,
             client_line_id=response.line.id,
-            client_line=response.line.text,
+            client_line=response.text,
             thought=response.line.thought,
             disclosed=response.disclosed,
             key_points=new_points,
             reactions=[*response.reactions, *paced],
             hint_used=hint_used,
+            intent=routed.kind,
+            topic=routed.topic,
+            question=routed.question if routed.unmatched else None,
+            line_kind=response.kind,
         )
         state.turns.append(turn)
+        for topic in asked_now:
+            if topic not in state.topics_asked:
+                state.topics_asked.append(topic)
+        if response.kind == "topic" and response.topic and response.level:
+            state.answers[response.topic] = response.text
+            state.answer_levels[response.topic] = response.level
+        elif response.kind == "disclosure" and response.topic:
+            state.answers[response.topic] = response.text
+            state.answer_levels[response.topic] = "full"
+        state.named = named
         state.trust = trust_after
         state.disclosed.extend(response.disclosed)
         state.key_points.extend(new_points)
@@ -214,7 +299,7 @@ class Simulation:
         """Close the meeting (idempotent) and return the report."""
         if not self.state.finished:
             self.state.finished = True
-            self.state.closing_line = self.scenario.closing.text
+            self.state.closing_line = closing_text(self.scenario.closing.text, self.state)
             self.state.stage_history.append(self.machine.finish(self.state.stage))
         return self.report()
 

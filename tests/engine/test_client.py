@@ -64,7 +64,9 @@ def test_trust_is_clamped_to_the_scale(mini) -> None:
 
 
 def test_disclosure_needs_listening_and_trust(mini) -> None:
+    """Content whose disclosure no topic owns keeps the older trust-plus-signal path."""
     scenario, rubric = mini
+    scenario = scenario.model_copy(update={"topics": []})
     state = Simulation.start(scenario, rubric).state
     heard = respond(scenario, state, ctx(signals=frozenset({"open_question"}), trust=50, listening_turns=2))
     assert heard.disclosed == ["real-question"] and heard.line.id == "d-real"
@@ -76,6 +78,7 @@ def test_disclosure_needs_listening_and_trust(mini) -> None:
 
 def test_fault_line_wins_over_a_disclosure(mini) -> None:
     scenario, rubric = mini
+    scenario = scenario.model_copy(update={"topics": []})
     state = Simulation.start(scenario, rubric).state
     response = respond(scenario, state, ctx(signals=frozenset({"open_question", "hurry"}), trust=70, listening_turns=3))
     assert response.line.id == "r-hurry"

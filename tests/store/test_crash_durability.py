@@ -48,6 +48,9 @@ def _zygote(url: str, user_id: int) -> None:  # pragma: no cover - runs in a sub
     from simulator.store import Database  # noqa: F401
 
     scripts: dict[str, list[str]] = {}
+    from simulator.runtime import prepare_process
+
+    prepare_process()  # as a serving process does: content, detectors and routing indexes loaded
     for sid in sorted(get_library().scenarios):
         try:  # a scenario being written may not have its golden transcripts yet
             scripts[sid] = list(load_transcripts(sid).good.replies)

@@ -121,3 +121,17 @@ def _principals(db: Database) -> list[Principal]:
         Principal(user_id=u.id, username=u.username, role=u.role, locale=u.locale, display_name=u.display_name)
         for u in users.list_users(db, SYSTEM)
     ]
+
+
+def test_admin_sees_the_questions_the_client_could_not_place(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    question = "Mikä on sinun lempivärisi?"
+    trainee = app(login_token("trainee")).run()
+    trainee.button(key=f"picker_start_{WORKING}").click().run()
+    trainee.chat_input(key="practice_input").set_value(question).run()
+    assert not trainee.exception, trainee.exception
+    at = _go(app(login_token("admin")).run(), "admin_content")
+    assert translate("fi", "admin_content.unmatched") in [s.value for s in at.subheader]
+    table = at.dataframe[0].value
+    assert question in set(table[translate("fi", "admin_content.unmatched_question")])

@@ -40,6 +40,7 @@ def test_debrief_shows_scores_chart_outcomes_transcript_comparison_and_downloads
     assert at.get("vega_lite_chart")
     shown = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
     assert translate("fi", "debrief.outcomes") in shown
+    assert translate("fi", "debrief.client_needs") in shown  # the real question and key points
     assert shown.count("✅") + shown.count("❌") >= 4
     assert "Asiakas ajatteli" in shown
     assert at.dataframe  # the first / best / latest table

@@ -14,7 +14,7 @@ from simulator.service import content_status
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
 from simulator.ui.i18n import t
-from simulator.ui.session import require_principal
+from simulator.ui.session import get_db, require_principal
 
 
 def _issue(issue: content_status.ContentIssueView, number: int) -> None:
@@ -53,3 +53,22 @@ def render() -> None:
     st.subheader(t("admin_content.in_service"))
     st.text("\n".join(status.scenarios) or "-")
     st.caption(t("admin_content.rubrics", ids=", ".join(status.rubrics) or "-"))
+    _unmatched(principal)
+
+
+def _unmatched(principal: object) -> None:
+    """Trainees' questions no topic answered, so authors can extend the fact sheets."""
+    st.subheader(t("admin_content.unmatched"))
+    try:
+        rows = content_status.unmatched_questions(principal, get_db())  # type: ignore[arg-type]
+    except ServiceError as exc:
+        st.error(i18n.error_text(exc))
+        return
+    if not rows:
+        st.caption(t("admin_content.unmatched_none"))
+        return
+    st.dataframe(
+        [{t("admin_content.unmatched_scenario"): r.scenario_id, t("admin_content.unmatched_question"): r.question,
+          t("admin_content.unmatched_count"): r.count} for r in rows],
+        hide_index=True,
+    )

@@ -45,6 +45,7 @@ def render() -> None:
     _stages_chart(view, language)
     _strengths(view, language)
     _outcomes(view, language)
+    _client_needs(view)
     _comparison(view)
     _transcript(view, language)
     _mentor_feedback(principal, attempt_id, language)
@@ -147,6 +148,32 @@ def _outcomes(view: DebriefView, language: str) -> None:
         icon = "✅" if outcome.met else "❌"
         st.markdown(f"{icon} **{escape(outcome.statement.get(language) or '')}**  \n"
                     f"{escape(outcome.explanation.get(language) or '')}")
+
+
+def _client_needs(view: DebriefView) -> None:
+    """The client's real question, each key point with the reply that covered it, and the
+    topics never asked about (facts of the meeting; shown only in reports that have them)."""
+    facts = view.report.client_facts
+    if facts is None:
+        return
+    st.markdown(f"#### {escape(t('debrief.client_needs'))}")
+    if facts.real_question:
+        st.markdown(escape(t("debrief.real_question", text=facts.real_question)))
+        if facts.real_question_turn is not None:
+            st.caption(t("debrief.real_question_out", turn=facts.real_question_turn + 1))
+        else:
+            st.caption(t("debrief.real_question_hidden"))
+    for point in facts.key_points:
+        if point.turn is None:
+            st.markdown("- ❌ " + escape(t("debrief.key_point_missed", label=point.label)))
+        else:
+            st.markdown("- ✅ " + escape(t("debrief.key_point_covered", label=point.label, turn=point.turn + 1,
+                                                quote=point.quote or "")))
+    if facts.topics_not_asked:
+        labels = ", ".join(topic.label for topic in facts.topics_not_asked)
+        st.caption(escape(t("debrief.topics_not_asked", labels=labels)))
+    elif facts.topics_asked:
+        st.caption(t("debrief.topics_all_asked"))
 
 
 def _comparison(view: DebriefView) -> None:

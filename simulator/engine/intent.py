@@ -1,0 +1,185 @@
+"""Routing a reply to what it is about: which topic it asks, or tells, about.
+
+Each sentence is a question (a question mark, a question word, a ``-ko``/``-kö`` verb,
+*kerro* / *tell me*) or it tells something. Question sentences are scored against the
+scenario's topics with ``matcher.IntentIndex``; a topic wins above a threshold and
+clearly ahead of the next; too close to call, the client asks which is meant; nothing,
+an in-character "I don't know" and the question is kept for the authors. Questions that
+only invite talk ("Miten menee?") route to a built-in general item and get the stage's
+ordinary line. The thresholds were set on the authors' own examples, each held out in
+turn (``simulator validate --overlaps`` runs the same check), never on a measurement set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+
+from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, units_of
+from simulator.language import english, finnish
+from simulator.language.text import Text, tokenise
+
+if TYPE_CHECKING:
+    from simulator.content.scenario import Scenario
+
+Kind = Literal["ask", "tell", "none"]
+
+# How close a query must be to count as routed, and how far ahead of the runner-up.
+ROUTE_THRESHOLD = 0.27
+AMBIGUITY_GAP = 0.04
+GENERAL_MARGIN = 0.1  # an author's topic this close to a general invitation wins over it
+SPECIFIC_FROM = 0.75  # a query this close to one example, with at least
+SPECIFIC_WORDS = 2  # this many content words, is a very specific question ("how old are your kids")
+
+
+def is_question(text: Text, sentence: int, language: str) -> bool:
+    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on."""
+    info = text.sentences[sentence]
+    if info.question_mark:
+        return True
+    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
+    if not words:
+        return False
+    openers = _QUESTION_WORDS.get(language, frozenset())
+    if words[0] in openers or (len(words) > 1 and words[0] in {"ja", "entä", "enta", "and", "so", "but"} and words[1] in openers):
+        return True
+    if language == "fi":
+        return any(finnish.is_question_verb(token.norm) for token in text.sentence_tokens(sentence)[:3])
+    return False
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a reply asks or tells about.
+
+    ``topic`` is set when one item is clearly closest; ``close`` names the items that were
+    too close to call (the client then asks which one is meant); ``question`` is the
+    sentence that was routed, for the authors' log of unmatched questions.
+    """
+
+    kind: Kind
+    topic: str | None = None
+    score: float = 0.0
+    close: tuple[str, ...] = ()
+    question: str = ""
+    specific: bool = False
+    general: bool = False  # an invitation to talk ("Miten menee?"), not a question of fact
+
+    @property
+    def unmatched(self) -> bool:
+        return self.kind == "ask" and self.topic is None and not self.close and not self.general
+
+
+def decide(matches: list[Match], threshold: float = ROUTE_THRESHOLD, gap: float = AMBIGUITY_GAP) -> tuple[str | None, tuple[str, ...], float]:
+    """(winner, close items, winner's score): a winner needs the threshold and a lead."""
+    if not matches or matches[0].score < threshold:
+        return None, (), matches[0].score if matches else 0.0
+    top = matches[0]
+    rivals = [m.item for m in matches[1:] if top.score - m.score < gap]
+    if rivals:
+        return None, (top.item, *rivals[:2]), top.score
+    return top.item, (), top.score
+
+
+_SPLIT_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=64)
+def parse(text: str) -> Text:
+    """The reply split once per turn for routing and key points (callers never change it)."""
+    return tokenise(text)
+
+
+def sentence_units(parsed: Text, sentence: int, language: str) -> list[Unit]:
+    return units_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
+
+
+def route(index: IntentIndex | None, text: str, language: str) -> Route:
+    """Route one reply: its best-matching question sentence, else what it tells about."""
+    parsed = parse(text)
+    questions = [no for no in range(len(parsed.sentences)) if is_question(parsed, no, language)]
+    kind: Kind = "ask" if questions else "tell"
+    if index is None or not index.items:
+        return Route(kind=kind, question=_sentence_text(parsed, questions[-1]) if questions else "")
+    best: Route | None = None
+    for no in questions or range(len(parsed.sentences)):
+        units = sentence_units(parsed, no, language)
+        matches = index.score_units(units)
+        topics = [match for match in matches if match.item != GENERAL]
+        if (
+            matches
+            and matches[0].item == GENERAL
+            and matches[0].score >= ROUTE_THRESHOLD
+            and not (topics and topics[0].score >= ROUTE_THRESHOLD and matches[0].score - topics[0].score < GENERAL_MARGIN)
+        ):
+            candidate = Route(kind=kind, score=matches[0].score, question=_sentence_text(parsed, no), general=kind == "ask")
+            if best is None or _rank(candidate) > _rank(best):
+                best = candidate
+            continue
+        winner, close, score = decide(topics)
+        candidate = Route(
+            kind=kind,
+            topic=winner,
+            score=score,
+            close=close,
+            question=_sentence_text(parsed, no),
+            specific=winner is not None and score >= SPECIFIC_FROM and sum(not u.asks for u in units) >= SPECIFIC_WORDS,
+        )
+        if best is None or _rank(candidate) > _rank(best):
+            best = candidate
+    return best or Route(kind=kind)
+
+
+def _rank(candidate: Route) -> tuple[int, float]:
+    return (3 if candidate.topic else 2 if candidate.close else 1 if candidate.general else 0, candidate.score)
+
+
+def _sentence_tokens(parsed: Text, sentence: int, language: str):  # type: ignore[no-untyped-def]
+    tokens = parsed.sentence_tokens(sentence)
+    return english.split_contractions(tokens) if language == "en" else tokens
+
+
+def _sentence_text(parsed: Text, sentence: int) -> str:
+    info = parsed.sentences[sentence]
+    return _SPLIT_RE.sub(" ", parsed.original[info.start : info.end]).strip()
+
+
+_INDEXES: dict[tuple[int, str], tuple[object, IntentIndex | None]] = {}
+
+
+def _cached(owner: object, kind: str, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> IntentIndex | None:
+    """Indexes are built once per loaded scenario (the identity check guards a reused id())."""
+    key = (id(owner), kind)
+    hit = _INDEXES.get(key)
+    if hit is None or hit[0] is not owner:
+        items = [(item, examples) for item, examples in items if examples]
+        hit = (owner, IntentIndex.build(language, items) if items else None)
+        _INDEXES[key] = hit
+    return hit[1]
+
+
+@lru_cache(maxsize=4)
+def general_examples(language: str) -> tuple[str, ...]:
+    """Questions that invite talk rather than a fact (``concepts/general.yaml``)."""
+    data = yaml.safe_load((Path(__file__).with_name("concepts") / "general.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(str(text) for text in data.get(language, ()))
+
+
+def topic_index(scenario: "Scenario") -> IntentIndex | None:
+    """The scenario's topics by their example questions (None without topics), with the
+    general invitations to talk last (``GENERAL``), so "Miten menee?" is no unknown fact."""
+    if not scenario.topics:
+        return None
+    items = [(t.id, t.examples) for t in scenario.topics]
+    return _cached(scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))])
+
+
+def key_point_index(scenario: "Scenario") -> IntentIndex | None:
+    """The scenario's key points by their example explanations (None without examples)."""
+    return _cached(scenario, "key_points", scenario.language, [(k.id, k.examples) for k in scenario.key_points])

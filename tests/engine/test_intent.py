@@ -1,0 +1,71 @@
+"""Routing replies to topics: per class of wording, asks versus tells, ambiguity, caching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.engine.intent import decide, route, topic_index
+from simulator.engine.matcher import IntentIndex, Match
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "routing"
+MINI_CASES = yaml.safe_load((DATA / "mini-client.yaml").read_text(encoding="utf-8"))
+ENGLISH = yaml.safe_load((DATA / "english.yaml").read_text(encoding="utf-8"))
+
+
+def _cases(groups: dict) -> list:
+    return [pytest.param(case, id=f"{group}: {case['reply']}") for group, cases in groups.items() for case in cases]
+
+
+@pytest.mark.parametrize("case", _cases(MINI_CASES))
+def test_finnish_replies_route_to_the_topic_they_ask_about(mini, case) -> None:
+    scenario, _ = mini
+    routed = route(topic_index(scenario), case["reply"], "fi")
+    assert routed.kind == case["kind"]
+    if case["kind"] == "ask":
+        assert routed.topic == case["topic"], routed
+    assert routed.general == case.get("general", False)
+
+
+@pytest.fixture(scope="module")
+def english_index() -> IntentIndex:
+    return IntentIndex.build("en", list(ENGLISH["items"].items()))
+
+
+@pytest.mark.parametrize("case", _cases(ENGLISH["cases"]))
+def test_english_replies_route_to_the_topic_they_ask_about(english_index, case) -> None:
+    routed = route(english_index, case["reply"], "en")
+    assert routed.kind == case["kind"]
+    if case["kind"] == "ask":
+        assert routed.topic == case["topic"], routed
+
+
+def test_an_unmatched_question_keeps_its_sentence_for_the_authors(mini) -> None:
+    scenario, _ = mini
+    routed = route(topic_index(scenario), "Hei vaan. Mikä on lempivärisi?", "fi")
+    assert routed.unmatched and routed.question == "Mikä on lempivärisi?"
+
+
+def test_the_question_sentence_is_routed_not_the_greeting(mini) -> None:
+    scenario, _ = mini
+    routed = route(topic_index(scenario), "Hei ja tervetuloa, kiva kun tulit. Mistä olet kotoisin?", "fi")
+    assert routed.kind == "ask" and routed.topic == "origin"
+
+
+def test_two_close_topics_are_not_guessed() -> None:
+    winner, close, _ = decide([Match("a", 0.61), Match("b", 0.6), Match("c", 0.2)])
+    assert winner is None and close == ("a", "b")
+    winner, close, _ = decide([Match("a", 0.7), Match("b", 0.4)])
+    assert winner == "a" and close == ()
+
+
+def test_a_question_word_alone_matches_nothing(mini) -> None:
+    scenario, _ = mini
+    assert topic_index(scenario).score("Mikä on sinun lempiruokasi?") == []
+
+
+def test_indexes_are_built_once_per_scenario(mini) -> None:
+    scenario, _ = mini
+    assert topic_index(scenario) is topic_index(scenario)
