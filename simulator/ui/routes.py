@@ -127,7 +127,10 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
         current = settings()
         try:
             # argon2id takes ~170 ms: keep it off the event loop that serves every user.
-            _principal, token = await run_in_threadpool(auth.login, get_db(), username, password, settings=current)
+            _principal, token = await run_in_threadpool(
+                auth.login, get_db(), username, password, settings=current,
+                source=request.client.host if request.client else None,
+            )
         except LoginThrottled as exc:
             return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds), **_language(form)})
         except InvalidCredentials:
