@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from simulator.service import login_guard
+from simulator.service._text import has_surrogate, is_clean_name
 from simulator.service.errors import InvalidCredentials, InvalidInput, LoginThrottled, NotFound
 from simulator.service.policy import require_role, require_signed_in
 from simulator.service.principal import SYSTEM, Actor, Principal, _System
@@ -145,9 +146,9 @@ def validate_display_name(display_name: str) -> str:
             reason="display_name_too_long",
             max=DISPLAY_NAME_MAX,
         )
-    if any(unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") for char in name):
+    if not is_clean_name(name):  # bidi overrides and zero-width characters disguise a name
         raise InvalidInput(
-            "display name contains control or unassigned characters",
+            "display name contains control, format or unassigned characters",
             field="display_name",
             reason="display_name_characters",
         )
@@ -171,7 +172,7 @@ def validate_password(password: str, *, allow_weak: bool = False, field_name: st
             reason="password_too_short",
             min=PASSWORD_MIN,
         )
-    if "\x00" in password:
+    if "\x00" in password or has_surrogate(password):
         raise InvalidInput("password must not contain NUL characters", field=field_name, reason="password_characters")
 
 
@@ -233,7 +234,7 @@ def login(
     # A name no account can have is refused before the database sees it (PostgreSQL
     # rejects NUL bytes in text, and throttle rows for garbage names help nobody).
     if not USERNAME_RE.fullmatch(name) or not (USERNAME_MIN <= len(name) <= USERNAME_MAX) \
-            or not isinstance(password, str) or len(password) > PASSWORD_MAX:
+            or not isinstance(password, str) or len(password) > PASSWORD_MAX or has_surrogate(password):
         with login_guard.verification_slot(settings):
             _dummy_verify(settings.hasher, "x")
         raise InvalidCredentials()

@@ -36,6 +36,7 @@ from simulator.session.simulation import (
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport, count_turns
 from simulator.service import audit
+from simulator.service._text import has_surrogate
 from simulator.service.policy import can_read_attempt, may_know_owner, require_act, require_read, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -53,6 +54,7 @@ from simulator.service.views import (
     TurnView,
 )
 from simulator.store import Database
+from simulator.store.ids import is_row_id
 from simulator.store import assignments as assignment_repo
 from simulator.store import attempts as attempt_repo
 from simulator.store.models import Attempt
@@ -148,6 +150,8 @@ def check_reply_text(text: str) -> str:
     if not isinstance(text, str):
         raise ReplyRefused("empty", "the reply is empty")
     text = text.replace("\x00", "")  # PostgreSQL cannot store NUL; it is never meant
+    if has_surrogate(text):  # only a broken or hostile client sends these; UTF-8 cannot hold them
+        raise ReplyRefused("invalid_characters", "the reply contains characters that cannot be stored")
     try:
         check_reply(text)  # the engine's rule, so the two cannot drift apart
     except ReplyRejected as exc:
@@ -476,7 +480,7 @@ def principle_names(rubric: Rubric) -> dict[str, dict[str, str]]:
 
 
 def _load(session: Session, attempt_id: int, *, for_update: bool = False) -> Attempt:
-    if not isinstance(attempt_id, int) or isinstance(attempt_id, bool):
+    if not is_row_id(attempt_id):
         raise NotFound("no such attempt", reason="attempt_not_found")
     attempt = session.get(Attempt, attempt_id, with_for_update=for_update or None)
     if attempt is None:

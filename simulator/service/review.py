@@ -33,6 +33,7 @@ from simulator.rubric.scoring import make_finding
 from simulator.service import practice
 from simulator.service.principal import SYSTEM, Actor, Principal
 from simulator.service import audit
+from simulator.service._text import refuse_surrogates
 from simulator.service.policy import (
     corrections_scope,
     require_cohort_mentor,
@@ -44,6 +45,7 @@ from simulator.service.policy import (
 from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
+from simulator.store.ids import is_row_id
 from simulator.store import attempts as attempt_repo
 from simulator.store import cohorts as cohort_repo
 from simulator.store import review as review_repo
@@ -348,7 +350,7 @@ def add_comment(db: Database, principal: Principal | None, attempt_id: int, turn
     principal = require_staff(principal)
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput("the comment is empty", field="text", reason="comment_empty")
-    text = text.replace("\x00", "").strip()
+    text = refuse_surrogates(text.replace("\x00", "").strip(), "text")
     if len(text) > COMMENT_MAX:
         raise InvalidInput("the comment is too long", field="text", reason="comment_too_long", max=COMMENT_MAX)
     with db.transaction() as session:
@@ -362,7 +364,7 @@ def add_comment(db: Database, principal: Principal | None, attempt_id: int, turn
 def _note(note: Any) -> str:
     if not isinstance(note, str):
         return ""
-    note = note.replace("\x00", "").strip()
+    note = refuse_surrogates(note.replace("\x00", "").strip(), "note")
     if len(note) > NOTE_MAX:
         raise InvalidInput("the note is too long", field="note", reason="note_too_long", max=NOTE_MAX)
     return note
@@ -442,7 +444,7 @@ def withdraw_correction(db: Database, principal: Principal | None, correction_id
     """Undo a correction (any reviewer of the attempt); the scores are recomputed."""
     principal = require_staff(principal)
     with db.transaction() as session:
-        correction = session.get(Correction, correction_id) if isinstance(correction_id, int) else None
+        correction = session.get(Correction, correction_id) if is_row_id(correction_id) else None
         if correction is None:
             raise NotFound("no such correction", reason="correction_not_found")
         turn = session.get(Turn, correction.turn_id)

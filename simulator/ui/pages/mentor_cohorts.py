@@ -15,6 +15,7 @@ from simulator.service.auth import Principal
 from simulator.service.cohorts import CohortSummary
 from simulator.service.errors import ServiceError
 from simulator.ui.components import errors
+from simulator.ui.components.text import escape
 from simulator.ui.components.context import get_db, require_principal, t
 
 COHORT_KEY = "mentor_cohort_id"  # the cohort the mentor pages share
@@ -64,7 +65,7 @@ def render() -> None:
             hide_index=True,
             key="mentor_cohorts_members",
         )
-    st.caption(t("mentor.cohorts.mentors", names=", ".join(m.display_name for m in view.mentors)))
+    st.caption(t("mentor.cohorts.mentors", names=", ".join(escape(m.display_name) for m in view.mentors)))
     _invite(principal, view.id)
     _add_existing(principal, view.id)
     _add_new(principal, view.id)
@@ -83,7 +84,7 @@ def _create(principal: Principal) -> None:
                 return
             st.session_state[COHORT_KEY] = created.id
             st.session_state.pop("mentor_cohorts_choose", None)
-            st.success(t("mentor.cohorts.created", name=created.name))
+            st.success(t("mentor.cohorts.created", name=escape(created.name)))
             st.rerun()
 
 
