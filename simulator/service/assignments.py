@@ -27,7 +27,6 @@ from simulator.content.library import get_library
 from simulator.service._text import refuse_surrogates
 from simulator.service.errors import InvalidInput, NotFound
 from simulator.service.policy import (
-    load_cohort,
     require_cohort_mentor,
     require_manage_assignment,
     require_signed_in,

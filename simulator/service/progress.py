@@ -12,7 +12,7 @@ from simulator.content.library import get_library
 from simulator.service import audit
 from simulator.service.policy import require_read, require_read_progress, require_signed_in
 from simulator.service.principal import Principal
-from simulator.service.practice import compare, principle_names, summarise
+from simulator.service._attempts import compare, principle_names, summarise
 from simulator.service.views import AttemptSummary, PrincipleTrendPoint, ProgressView, ScenarioProgress
 from simulator.store import Database
 from simulator.store.ids import is_row_id
