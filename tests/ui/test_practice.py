@@ -15,7 +15,7 @@ from simulator.store import Database
 from simulator.ui.components.text import escape
 from simulator.ui.i18n import translate
 
-from .support import SCENARIO, need_scenario
+from .support import SCENARIO, go, need_scenario
 
 REPLIES = [
     "Hei, tervetuloa! Olen Maija. Meillä on tunti aikaa tänään.",
@@ -112,7 +112,7 @@ def test_practice_page_opens_the_attempt_in_progress_without_choosing(
     practice.reply(ui_db, principal, view.id, REPLIES[0])
     at = app(token)
     at.run()
-    _go(at, "practice")  # the sidebar link: no attempt chosen, the one in progress opens
+    go(at, "practice")  # the sidebar link: no attempt chosen, the one in progress opens
     assert len(user_messages(at)) == 1
     assert at.session_state["practice_attempt_id"] == view.id
 
@@ -170,17 +170,10 @@ def test_a_trainee_cannot_open_another_trainees_attempt(
     at = app(login_token("trainee"))
     at.run()
     at.session_state["practice_attempt_id"] = theirs.id
-    _go(at, "practice")
+    go(at, "practice")
     shown = texts(at)
     assert fi("practice.error.not_your_attempt") in [e.value for e in at.error]
     assert "Salainen" not in shown
     assert not at.chat_input  # nothing to type into
 
 
-def _go(at: AppTest, name: str) -> None:
-    """Open a page of the navigation the way its sidebar link does (by its url_path)."""
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)  # st.Page's script hash is the hash of its url_path
-    at.run()
-    assert not at.exception, at.exception
