@@ -172,8 +172,8 @@ def attempt_view(
         stages=tuple(
             StageInfo(
                 id=stage,
-                name={"fi": rubric.stages[stage].name.fi, "en": rubric.stages[stage].name.en},  # type: ignore[index]
-                goal={"fi": rubric.stages[stage].goal.fi, "en": rubric.stages[stage].goal.en},  # type: ignore[index]
+                name={"fi": rubric.stages[stage].name.fi, "en": rubric.stages[stage].name.en},
+                goal={"fi": rubric.stages[stage].goal.fi, "en": rubric.stages[stage].goal.en},
             )
             for stage in STAGES
         ),
@@ -196,7 +196,7 @@ def stage_names() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for rubric in library().rubrics.values():
         for stage in STAGES:
-            guide = rubric.stages.get(stage)  # type: ignore[call-overload]
+            guide = rubric.stages.get(stage)
             if guide is not None:
                 out.setdefault(stage, {"fi": guide.name.fi, "en": guide.name.en})
     return out

@@ -100,10 +100,10 @@ class NewTrainee:
     one_time_password: str
 
 
-def _name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
+def _name(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
-    name = " ".join(name.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    name = " ".join(raw.replace("\x00", "").split())  # PostgreSQL cannot store NUL
     if not is_clean_name(name):
         raise InvalidInput("the cohort name contains invisible or control characters", field="name",
                            reason="cohort_name_characters")
@@ -189,6 +189,7 @@ def add_new_trainee(
     the trainee must choose their own at first login (``must_change_password``)."""
     with db.read() as session:
         require_cohort_mentor(session, principal, cohort_id)
+    assert principal is not None  # require_cohort_mentor refused anonymous callers
     password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
     info = user_service.create_trainee(
         db, principal, username, password, display_name=display_name, locale=locale, cohort_id=cohort_id,

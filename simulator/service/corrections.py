@@ -112,10 +112,10 @@ def load_turn(session: Session, attempt: Attempt, index: Any) -> Turn:
 def _note(note: Any) -> str:
     if not isinstance(note, str):
         return ""
-    note = refuse_surrogates(note.replace("\x00", "").strip(), "note")
-    if len(note) > NOTE_MAX:
+    cleaned = refuse_surrogates(note.replace("\x00", "").strip(), "note")
+    if len(cleaned) > NOTE_MAX:
         raise InvalidInput("the note is too long", field="note", reason="note_too_long", max=NOTE_MAX)
-    return note
+    return cleaned
 
 
 def _finished_for_correction(session: Session, principal: Principal, attempt_id: Any) -> Attempt:

@@ -38,14 +38,13 @@ from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.service import _attempts
 from simulator.service._csv import csv_cell
-from simulator.service.sharing import (  # noqa: F401 - pages still call dashboard.share_attempt etc.
-    SharedAttemptRow,
-    SharedAttemptView,
-    read_shared_attempt,
-    share_attempt,
-    shared_attempts,
-    shared_rows,
-)
+# pages still call dashboard.share_attempt etc.
+from simulator.service.sharing import SharedAttemptRow as SharedAttemptRow
+from simulator.service.sharing import SharedAttemptView as SharedAttemptView
+from simulator.service.sharing import read_shared_attempt as read_shared_attempt
+from simulator.service.sharing import share_attempt as share_attempt
+from simulator.service.sharing import shared_attempts as shared_attempts
+from simulator.service.sharing import shared_rows as shared_rows
 from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
 from simulator.service.cohorts import Person
 from simulator.service.policy import (
@@ -352,6 +351,10 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
 _cell = csv_cell  # spreadsheet-safe cells: see simulator/service/_csv.py
 
 
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pseudonymise: bool = False) -> str:
     """One row per finished attempt of the cohort's trainees (mentors and admins).
 
@@ -378,10 +381,9 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
     else:
         writer.writerow(["user_id", "username", "display_name", "attempt_id", "scenario_id", "finished_at",
                          *score_columns])
-    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))  # type: ignore[index]
+    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))
     for attempt_id, user_id, scenario_id, overall, finished, hints, stages in rows:
-        scores = [None if overall is None else round(overall), *(stages[s] if stages[s] is None else round(stages[s])
-                                                                 for s in STAGES), hints]
+        scores = [None if overall is None else round(overall), *(_rounded(stages[s]) for s in STAGES), hints]
         if pseudonymise:
             writer.writerow([label[user_id], scenario_id, finished.date().isoformat() if finished else "", *scores])
         else:

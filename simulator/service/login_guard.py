@@ -43,15 +43,22 @@ SOURCE_MAX = 60  # the column holds 64 characters; an IPv6 address with a zone f
 
 
 class Budgets(Protocol):
-    """The fields of ``AuthSettings`` this module reads."""
+    """The fields of ``AuthSettings`` this module reads (read-only: the settings are frozen)."""
 
-    free_failures: int
-    source_free_failures: int
-    global_failures_per_minute: int
-    max_delay: timedelta
-    forget_failures_after: timedelta
-    verify_slots: int
-    verify_wait: timedelta
+    @property
+    def free_failures(self) -> int: ...
+    @property
+    def source_free_failures(self) -> int: ...
+    @property
+    def global_failures_per_minute(self) -> int: ...
+    @property
+    def max_delay(self) -> timedelta: ...
+    @property
+    def forget_failures_after(self) -> timedelta: ...
+    @property
+    def verify_slots(self) -> int: ...
+    @property
+    def verify_wait(self) -> timedelta: ...
 
 
 @dataclass(frozen=True)

@@ -39,16 +39,15 @@ from simulator.service._attempts import (
     turn_view,
 )
 from simulator.service._text import has_surrogate
-from simulator.service.catalogue import list_scenarios  # noqa: F401 - pages and tests still call practice.list_scenarios
-from simulator.service.debrief import debrief  # noqa: F401 - pages and tests still call practice.debrief
-from simulator.service.errors import (  # noqa: F401 - re-exported: pages catch practice.ReplyRefused etc.
-    AttemptFinished,
-    HintLimitReached,
-    NotFinished,
-    ReplyRefused,
-    ServiceError,
-    StaleReply,
-)
+from simulator.service.catalogue import list_scenarios as list_scenarios  # pages and tests still call practice.list_scenarios
+from simulator.service.debrief import debrief as debrief  # pages and tests still call practice.debrief
+# re-exported: pages catch practice.ReplyRefused etc.
+from simulator.service.errors import AttemptFinished as AttemptFinished
+from simulator.service.errors import HintLimitReached as HintLimitReached
+from simulator.service.errors import NotFinished as NotFinished
+from simulator.service.errors import ReplyRefused as ReplyRefused
+from simulator.service.errors import ServiceError as ServiceError
+from simulator.service.errors import StaleReply as StaleReply
 from simulator.service.policy import may_know_owner, require_act, require_read, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.views import AttemptSummary, AttemptView, HintView, TurnView

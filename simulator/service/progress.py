@@ -46,7 +46,7 @@ def progress(db: Database, principal: Principal | None, user_id: int | None = No
     for rubric in library.rubrics.values():
         names.update(principle_names(rubric))
         for stage in STAGES:
-            guide = rubric.stages.get(stage)  # type: ignore[call-overload]
+            guide = rubric.stages.get(stage)
             if guide is not None:
                 stage_names.setdefault(stage, {"fi": guide.name.fi, "en": guide.name.en})
 

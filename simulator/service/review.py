@@ -31,20 +31,19 @@ from simulator.rubric.report import SessionReport
 from simulator.service import _attempts
 from simulator.service.principal import Principal
 from simulator.service import audit
-from simulator.service.corrections import (  # noqa: F401 - pages and tests still call review.<these>
-    load_turn,
-    NOTE_MAX,
-    add_finding,
-    corrected_findings,
-    correction_signals,
-    corrections_with_index,
-    dismiss_finding,
-    engine_report,
-    export_corrections,
-    finding_key,
-    recompute,
-    withdraw_correction,
-)
+# pages and tests still call review.<these>
+from simulator.service.corrections import load_turn as load_turn
+from simulator.service.corrections import NOTE_MAX as NOTE_MAX
+from simulator.service.corrections import add_finding as add_finding
+from simulator.service.corrections import corrected_findings as corrected_findings
+from simulator.service.corrections import correction_signals as correction_signals
+from simulator.service.corrections import corrections_with_index as corrections_with_index
+from simulator.service.corrections import dismiss_finding as dismiss_finding
+from simulator.service.corrections import engine_report as engine_report
+from simulator.service.corrections import export_corrections as export_corrections
+from simulator.service.corrections import finding_key as finding_key
+from simulator.service.corrections import recompute as recompute
+from simulator.service.corrections import withdraw_correction as withdraw_correction
 from simulator.service._text import refuse_surrogates
 from simulator.service.policy import (
     require_cohort_mentor,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ def record_failure(session: Session, key: str, now: datetime, *, forget_before: 
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     if dialect not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"login throttling needs an upsert for {dialect}")
-    table = LoginThrottle.__table__
+    table = cast(Table, LoginThrottle.__table__)
     stale = table.c.last_failure_at.is_(None) | (table.c.last_failure_at < forget_before)
     statement = (
         insert(table)
@@ -51,7 +51,7 @@ def reserve(session: Session, key: str, now: datetime, *, forget_before: datetim
     second sees the block the first one set in its transaction. This is what lets a login
     be charged as a failure *before* the slow password check.
     """
-    table = LoginThrottle.__table__
+    table = cast(Table, LoginThrottle.__table__)
     insert = _insert(session)
     stale = table.c.last_failure_at.is_(None) | (table.c.last_failure_at < forget_before)
     open_now = table.c.blocked_until.is_(None) | (table.c.blocked_until <= now)
@@ -71,7 +71,7 @@ def reserve(session: Session, key: str, now: datetime, *, forget_before: datetim
 
 def refund(session: Session, key: str) -> int:
     """Take back one counted attempt (it succeeded, or never ran); the count left."""
-    table = LoginThrottle.__table__
+    table = cast(Table, LoginThrottle.__table__)
     statement = (
         update(table)
         .where(table.c.username == key)
