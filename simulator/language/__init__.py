@@ -6,4 +6,7 @@ Light on purpose (no web or database imports): ``simulator detect`` starts from 
 from simulator.language.context import MARKS, MeetingContext, language_marks, meeting_marks
 from simulator.language.detector import SIGNALS, Detector, SignalHit, detect, get_detector
 
-__all__ = ["MARKS", "SIGNALS", "Detector", "MeetingContext", "SignalHit", "detect", "get_detector", "language_marks", "meeting_marks"]
+CATALOGUE: frozenset[str] = frozenset(SIGNALS) | frozenset(MARKS)
+"""Every name a rubric or scenario may react to: the signals and the context marks."""
+
+__all__ = ["CATALOGUE", "MARKS", "SIGNALS", "Detector", "MeetingContext", "SignalHit", "detect", "get_detector", "language_marks", "meeting_marks"]

@@ -10,7 +10,6 @@ enforces them and no account can be locked for good by a stranger.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 import secrets
@@ -23,12 +22,19 @@ from typing import Final
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from simulator.service.errors import Forbidden, InvalidCredentials, InvalidInput, LoginThrottled, NotFound
+from simulator.service import login_guard
+from simulator.service._text import has_surrogate, is_clean_name
+from simulator.service.errors import InvalidCredentials, InvalidInput, LoginThrottled, NotFound
+from simulator.service.policy import require_role, require_signed_in
+from simulator.service.principal import SYSTEM as SYSTEM  # re-exported: callers import identity from auth
+from simulator.service.principal import Actor as Actor
+from simulator.service.principal import Principal as Principal
+from simulator.service.principal import _System as _System
 from simulator.store import Database
 from simulator.store import sessions as session_repo
-from simulator.store import throttle as throttle_repo
 from simulator.store import users as user_repo
-from simulator.store.models import LOCALES, ROLES, User
+from simulator.store.models import LOCALES, ROLES
+from simulator.store.models import User as User  # re-exported for older imports
 
 log = logging.getLogger(__name__)
 
@@ -37,55 +43,6 @@ USERNAME_MIN, USERNAME_MAX = 3, 64
 DISPLAY_NAME_MAX = 200
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024  # the maximum bounds the hashing work per request
 TOKEN_MAX = 256
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting: what the UI keeps after ``authenticate`` and passes to every service call."""
-
-    user_id: int
-    username: str
-    role: str
-    locale: str
-    display_name: str
-    must_change_password: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_mentor(self) -> bool:
-        return self.role == "mentor"
-
-    @classmethod
-    def of(cls, user: User) -> Principal:
-        return cls(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            locale=user.locale,
-            display_name=user.display_name,
-            must_change_password=user.must_change_password,
-        )
-
-
-class _System:
-    """The trusted local operator (CLI, demo seeding): whoever can run commands on the server."""
-
-    _instance: _System | None = None
-
-    def __new__(cls) -> _System:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-
-SYSTEM: Final = _System()
-Actor = Principal | _System
 
 
 def password_hasher(fast: bool | None = None) -> PasswordHasher:
@@ -113,6 +70,11 @@ class AuthSettings:
     free_failures: int = 2  # delays start with the failure after these
     max_delay: timedelta = timedelta(minutes=15)
     forget_failures_after: timedelta = timedelta(hours=24)
+    # Against spraying and floods (simulator/service/login_guard.py; figures in docs/security.md).
+    source_free_failures: int = 10
+    global_failures_per_minute: int = 600
+    verify_slots: int = field(default_factory=lambda: int(os.environ.get("KOHTAAMO_LOGIN_SLOTS", "2")))
+    verify_wait: timedelta = timedelta(seconds=1.5)
     hasher: PasswordHasher = field(default_factory=password_hasher)
 
     @classmethod
@@ -126,10 +88,7 @@ class AuthSettings:
 
     def delay_for(self, failures: int) -> timedelta:
         """2**(failures-3) s from the third failure on (1 s, 2 s, 4 s...), capped."""
-        excess = failures - self.free_failures - 1
-        if excess < 0:
-            return timedelta(0)
-        return min(timedelta(seconds=2 ** min(excess, 40)), self.max_delay)
+        return login_guard.delay_for(failures, self.free_failures, self.max_delay)
 
 
 def _settings(settings: AuthSettings | None) -> AuthSettings:
@@ -189,9 +148,9 @@ def validate_display_name(display_name: str) -> str:
             reason="display_name_too_long",
             max=DISPLAY_NAME_MAX,
         )
-    if any(unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") for char in name):
+    if not is_clean_name(name):  # bidi overrides and zero-width characters disguise a name
         raise InvalidInput(
-            "display name contains control or unassigned characters",
+            "display name contains control, format or unassigned characters",
             field="display_name",
             reason="display_name_characters",
         )
@@ -215,7 +174,7 @@ def validate_password(password: str, *, allow_weak: bool = False, field_name: st
             reason="password_too_short",
             min=PASSWORD_MIN,
         )
-    if "\x00" in password:
+    if "\x00" in password or has_surrogate(password):
         raise InvalidInput("password must not contain NUL characters", field=field_name, reason="password_characters")
 
 
@@ -234,10 +193,6 @@ def validate_locale(locale: str) -> str:
 # --- passwords ----------------------------------------------------------------------------
 
 
-def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    return (hasher or password_hasher()).hash(password)
-
-
 def verify_password(password_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
     try:
         return (hasher or password_hasher()).verify(password_hash, password)
@@ -250,23 +205,6 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_hex(16))
 
 
-# --- authorization helpers ----------------------------------------------------------------
-
-
-def require_role(actor: Actor, *roles: str) -> None:
-    """Raise ``Forbidden`` unless the actor is SYSTEM or has one of ``roles``."""
-    if isinstance(actor, _System):
-        return
-    if not isinstance(actor, Principal) or actor.role not in roles:
-        raise Forbidden("you are not allowed to do this", reason="role_required", roles=list(roles))
-
-
-def is_self_or_admin(actor: Actor, user_id: int) -> bool:
-    return isinstance(actor, _System) or (
-        isinstance(actor, Principal) and (actor.is_admin or actor.user_id == user_id)
-    )
-
-
 # --- login sessions -----------------------------------------------------------------------
 
 
@@ -277,11 +215,15 @@ def login(
     now: datetime | None = None,
     *,
     settings: AuthSettings | None = None,
+    source: str | None = None,
 ) -> tuple[Principal, str]:
     """Check the password and open a session; returns the principal and the bearer token.
 
-    Raises ``LoginThrottled`` (without checking the password) while the username is in a
-    delay, and ``InvalidCredentials`` alike for an unknown user and a wrong password.
+    The attempt is charged to the name's, the ``source``'s and the installation's budgets
+    *before* the password is checked (:mod:`login_guard`), so concurrent guesses cannot
+    slip past a delay. Raises ``LoginThrottled`` (without checking the password) while a
+    budget is spent or no verification slot is free, and ``InvalidCredentials`` alike for
+    an unknown user and a wrong password.
     """
     settings = _settings(settings)
     now = _now(now)
@@ -290,35 +232,31 @@ def login(
     # A name no account can have is refused before the database sees it (PostgreSQL
     # rejects NUL bytes in text, and throttle rows for garbage names help nobody).
     if not USERNAME_RE.fullmatch(name) or not (USERNAME_MIN <= len(name) <= USERNAME_MAX) \
-            or not isinstance(password, str) or len(password) > PASSWORD_MAX:
-        _dummy_verify(settings.hasher, "x")
+            or not isinstance(password, str) or len(password) > PASSWORD_MAX or has_surrogate(password):
+        with login_guard.verification_slot(settings):
+            _dummy_verify(settings.hasher, "x")
         raise InvalidCredentials()
 
+    reservation = login_guard.reserve(db, settings, key, source, now)
     with db.read() as session:
-        throttle = throttle_repo.get(session, key)
-        if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-            retry = math.ceil((throttle.blocked_until - now).total_seconds())
-            log.info("login refused while throttled (%d failures)", throttle.failures)
-            raise LoginThrottled(retry)
         user = user_repo.get_by_username(session, key)
         user_id = user.id if user is not None else None
         stored_hash = user.password_hash if user is not None else None
 
     # The slow hash runs outside any transaction so it never holds the write lock.
-    if stored_hash is None:
-        _dummy_verify(settings.hasher, password)
-        ok = False
-    else:
-        ok = verify_password(stored_hash, password, settings.hasher)
+    try:
+        with login_guard.verification_slot(settings, suspect=reservation.suspect):
+            if stored_hash is None:
+                _dummy_verify(settings.hasher, password)
+                ok = False
+            else:
+                ok = verify_password(stored_hash, password, settings.hasher)
+    except LoginThrottled:
+        login_guard.release(db, reservation, settings)
+        raise
 
     if not ok:
-        with db.transaction() as session:
-            failures = throttle_repo.record_failure(
-                session, key, now, forget_before=now - settings.forget_failures_after
-            )
-            delay = settings.delay_for(failures)
-            throttle_repo.block_until(session, key, now + delay if delay else None)
-        log.info("failed login (failure %d in a row, next delay %d s)", failures, delay.total_seconds())
+        log.info("failed login (charged before the check)")
         raise InvalidCredentials()
 
     new_hash = settings.hasher.hash(password) if settings.hasher.check_needs_rehash(stored_hash) else None  # type: ignore[arg-type]
@@ -327,7 +265,7 @@ def login(
         user = user_repo.get_user(session, user_id)  # type: ignore[arg-type]
         if user is None:  # deleted between the two transactions
             raise InvalidCredentials()
-        throttle_repo.clear(session, key)
+        login_guard.settle_success(db, reservation, settings)  # joins this transaction
         if new_hash is not None:
             user.password_hash = new_hash
         session_repo.add_session(
@@ -394,16 +332,24 @@ def change_password(
 ) -> None:
     """The user changes their own password; every other session of theirs is revoked."""
     settings = _settings(settings)
-    if not isinstance(actor, Principal):
-        raise Forbidden("only a logged-in user can change their own password")
+    actor = require_signed_in(actor)
     validate_password(new_password, field_name="new_password")
     with db.read() as session:
         user = user_repo.get_user(session, actor.user_id)
         if user is None:
             raise NotFound("user not found")
         stored_hash = user.password_hash
-    if not verify_password(stored_hash, current_password, settings.hasher):
+    # The same budgets as a login: a stolen session cannot brute-force the current password.
+    reservation = login_guard.reserve(db, settings, actor.username.lower(), None, _now(now))
+    try:
+        with login_guard.verification_slot(settings):
+            ok = verify_password(stored_hash, current_password, settings.hasher)
+    except LoginThrottled:
+        login_guard.release(db, reservation, settings)
+        raise
+    if not ok:
         raise InvalidInput("the current password is wrong", field="current_password", reason="password_wrong")
+    login_guard.settle_success(db, reservation, settings)
     new_hash = settings.hasher.hash(new_password)
     keep = session_repo.hash_token(keep_token) if keep_token else None
     with db.transaction() as session:

@@ -1,34 +1,54 @@
-"""Cohorts: a mentor's team of trainees. Create one, add and remove trainees (existing
-accounts, or new ones with a one-time password to hand over), share it with another mentor.
+"""Cohorts: a mentor's team of trainees. Create one, invite trainees with a code, add new
+ones (with a one-time password to hand over) or those the mentor opened, remove them, share
+the cohort with another mentor; a trainee joins with a code or leaves.
 
-Authorization lives here (the table is in ``docs/authorization.md``): mentors and admins
-create cohorts; a cohort is managed by its mentors and by admins; a trainee sees only the
-names of the cohorts they belong to, never the other members. Every function takes the
-database first and the acting principal second (``None`` = anonymous, always refused),
-like the practice service.
+Consent: a mentor never gains a trainee's past data without the trainee's or an admin's
+action. Trainees join by accepting an invitation code, or are placed by an admin; a mentor
+places only trainee accounts they opened themselves. Every membership change is recorded
+in the audit log (:mod:`simulator.service.audit`).
+
+Every use case asks :mod:`simulator.service.policy` first (the table is in
+``docs/authorization.md``). Every function takes the database first and the acting
+principal second (``None`` = anonymous, always refused), like the practice service.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from simulator.service import audit
+from simulator.service._text import is_clean_name
 from simulator.service import users as user_service
-from simulator.service.auth import Principal
-from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.service.policy import (
+    candidates_created_by,
+    cohorts_visible_to,
+    load_cohort,
+    require_cohort_mentor,
+    require_join_by_invitation,
+    require_leave_cohort,
+    require_place_trainee,
+    require_signed_in,
+    require_staff,
+)
+from simulator.service.principal import Principal
+from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.store import Database
+from simulator.store.ids import is_row_id
 from simulator.store import cohorts as cohort_repo
 from simulator.store import users as user_repo
-from simulator.store.models import Cohort, CohortMember, CohortMentor
+from simulator.store.models import Cohort
 
 log = logging.getLogger(__name__)
 
 COHORT_NAME_MAX = 200
+INVITATION_DAYS = 14
 ONE_TIME_PASSWORD_BYTES = 9  # 12 URL-safe characters: easy to read out, 72 bits
 
 
@@ -62,6 +82,15 @@ class CohortView:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """A join code just made; shown to the mentor once."""
+
+    cohort_id: int
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class NewTrainee:
     """A trainee account just opened; the password is shown once and never stored in clear."""
 
@@ -71,74 +100,13 @@ class NewTrainee:
     one_time_password: str
 
 
-# --- checks shared by the mentor services ----------------------------------------------------
-
-
-def require_signed_in(principal: Principal | None) -> Principal:
-    """Refuse anonymous callers with ``Forbidden`` (reason ``signed_out``)."""
-    if not isinstance(principal, Principal):
-        raise Forbidden("sign in first", reason="signed_out")
-    return principal
-
-
-def require_staff(principal: Principal | None) -> Principal:
-    """Mentors and admins only (reason ``mentor_only``)."""
-    principal = require_signed_in(principal)
-    if principal.role not in ("mentor", "admin"):
-        raise Forbidden("only mentors and admins may do this", reason="mentor_only")
-    return principal
-
-
-def load_cohort(session: Session, cohort_id: Any) -> Cohort:
-    if not isinstance(cohort_id, int) or isinstance(cohort_id, bool):
-        raise NotFound("no such cohort", reason="cohort_not_found")
-    cohort = cohort_repo.get_cohort(session, cohort_id)
-    if cohort is None:
-        raise NotFound("no such cohort", reason="cohort_not_found", cohort_id=cohort_id)
-    return cohort
-
-
-def is_cohort_mentor(session: Session, principal: Principal, cohort_id: int) -> bool:
-    """Admins, and mentors listed for the cohort (the role is checked, not only the row)."""
-    if principal.is_admin:
-        return True
-    if not principal.is_mentor:
-        return False
-    row = session.get(CohortMentor, (cohort_id, principal.user_id))
-    return row is not None
-
-
-def is_cohort_member(session: Session, principal: Principal, cohort_id: int) -> bool:
-    return session.get(CohortMember, (cohort_id, principal.user_id)) is not None
-
-
-def require_cohort_mentor(session: Session, principal: Principal | None, cohort_id: Any) -> Cohort:
-    """The cohort, if the principal manages it; else ``Forbidden`` (``not_cohort_mentor``)."""
-    principal = require_staff(principal)
-    cohort = load_cohort(session, cohort_id)
-    if not is_cohort_mentor(session, principal, cohort.id):
-        raise Forbidden("you do not mentor this cohort", reason="not_cohort_mentor", cohort_id=cohort.id)
-    return cohort
-
-
-def require_cohort_reader(session: Session, principal: Principal | None, cohort_id: Any) -> Cohort:
-    """The cohort, if the principal manages it or belongs to it."""
-    principal = require_signed_in(principal)
-    cohort = load_cohort(session, cohort_id)
-    if not (is_cohort_mentor(session, principal, cohort.id) or is_cohort_member(session, principal, cohort.id)):
-        raise Forbidden("you are not in this cohort", reason="not_in_cohort", cohort_id=cohort.id)
-    return cohort
-
-
-def member_ids(session: Session, cohort_id: int) -> list[int]:
-    query = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id).order_by(CohortMember.user_id)
-    return list(session.scalars(query))
-
-
-def _name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
+def _name(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
-    name = " ".join(name.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    name = " ".join(raw.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    if not is_clean_name(name):
+        raise InvalidInput("the cohort name contains invisible or control characters", field="name",
+                           reason="cohort_name_characters")
     if not name:
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
     if len(name) > COHORT_NAME_MAX:
@@ -178,25 +146,9 @@ def create_cohort(db: Database, principal: Principal | None, name: str) -> Cohor
 def my_cohorts(db: Database, principal: Principal | None) -> list[CohortSummary]:
     """Mentors: the cohorts they mentor; admins: every cohort; trainees: the cohorts they belong to."""
     principal = require_signed_in(principal)
-    members = (
-        select(CohortMember.cohort_id, func.count().label("n")).group_by(CohortMember.cohort_id).subquery()
-    )
-    mentors = (
-        select(CohortMentor.cohort_id, func.count().label("n")).group_by(CohortMentor.cohort_id).subquery()
-    )
-    query = (
-        select(Cohort.id, Cohort.name, func.coalesce(members.c.n, 0), func.coalesce(mentors.c.n, 0))
-        .outerjoin(members, members.c.cohort_id == Cohort.id)
-        .outerjoin(mentors, mentors.c.cohort_id == Cohort.id)
-    )
-    if principal.is_mentor:
-        mine = select(CohortMentor.cohort_id).where(CohortMentor.user_id == principal.user_id)
-        query = query.where(Cohort.id.in_(mine))
-    elif not principal.is_admin:
-        mine = select(CohortMember.cohort_id).where(CohortMember.user_id == principal.user_id)
-        query = query.where(Cohort.id.in_(mine))
+    mentored_by, member = cohorts_visible_to(principal)
     with db.read() as session:
-        rows = session.execute(query.order_by(Cohort.name, Cohort.id)).all()
+        rows = cohort_repo.summaries(session, mentored_by=mentored_by, member=member)
     return [CohortSummary(id=r[0], name=r[1], members=int(r[2]), mentors=int(r[3])) for r in rows]
 
 
@@ -211,12 +163,16 @@ def add_trainee(db: Database, principal: Principal | None, cohort_id: int, user_
     """Add an existing trainee account (adding one already in is harmless)."""
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        user = user_repo.get_user(session, user_id) if isinstance(user_id, int) else None
+        user = user_repo.get_user(session, user_id) if is_row_id(user_id) else None
         if user is None:
             raise NotFound("no such user", reason="user_not_found")
         if user.role != "trainee":
             raise InvalidInput("only trainees can be members", field="user_id", reason="not_a_trainee")
-        cohort_repo.add_member(session, cohort.id, user.id)
+        assert principal is not None
+        require_place_trainee(session, principal, user.id)
+        if not cohort_repo.is_member_of(session, cohort.id, user.id):
+            cohort_repo.add_member(session, cohort.id, user.id)
+            audit.record(session, principal, audit.PLACED, subject_id=user.id, cohort_id=cohort.id)
         return _view(session, cohort)
 
 
@@ -233,6 +189,7 @@ def add_new_trainee(
     the trainee must choose their own at first login (``must_change_password``)."""
     with db.read() as session:
         require_cohort_mentor(session, principal, cohort_id)
+    assert principal is not None  # require_cohort_mentor refused anonymous callers
     password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
     info = user_service.create_trainee(
         db, principal, username, password, display_name=display_name, locale=locale, cohort_id=cohort_id,
@@ -246,9 +203,10 @@ def remove_trainee(db: Database, principal: Principal | None, cohort_id: int, us
     """Take a trainee out of the cohort; their account and attempts stay."""
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        if not isinstance(user_id, int) or session.get(CohortMember, (cohort.id, user_id)) is None:
+        if not is_row_id(user_id) or not cohort_repo.is_member_of(session, cohort.id, user_id):
             raise NotFound("that trainee is not in this cohort", reason="not_a_member")
         cohort_repo.remove_member(session, cohort.id, user_id)
+        audit.record(session, principal, audit.REMOVED, subject_id=user_id, cohort_id=cohort.id)
         session.expire_all()
         return _view(session, cohort)
 
@@ -263,29 +221,95 @@ def share_cohort(db: Database, principal: Principal | None, cohort_id: int, ment
         if other.role != "mentor":
             raise InvalidInput("a cohort can be shared with mentors only", field="mentor_username",
                                reason="not_a_mentor")
-        if session.get(CohortMentor, (cohort.id, other.id)) is not None:
+        if cohort_repo.is_mentor_of(session, cohort.id, other.id):
             raise Conflict("already a mentor of this cohort", reason="already_mentor")
         cohort_repo.add_mentor(session, cohort.id, other.id)
         return _view(session, cohort)
 
 
 def trainee_candidates(db: Database, principal: Principal | None, cohort_id: int) -> list[Person]:
-    """Trainee accounts not yet in the cohort (the "add existing" chooser)."""
+    """Trainees the caller may place in the cohort (the "add existing" chooser): for a mentor
+    only the accounts they opened, for an admin every trainee; others join with a code."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        inside = set(member_ids(session, cohort.id))
-        return [_person(u) for u in user_repo.list_users(session, role="trainee") if u.id not in inside]
+        assert principal is not None
+        creator = candidates_created_by(principal)
+        return [_person(u) for u in cohort_repo.trainees_created_by(session, creator, not_in_cohort=cohort.id)]
+
+
+def create_invitation(
+    db: Database, principal: Principal | None, cohort_id: int, *, valid_days: int = INVITATION_DAYS
+) -> Invitation:
+    """A code trainees enter to join the cohort; shown once (only its hash is stored)."""
+    if not isinstance(valid_days, int) or isinstance(valid_days, bool) or not 1 <= valid_days <= 90:
+        raise InvalidInput("an invitation is valid for 1 to 90 days", field="valid_days", reason="days_invalid")
+    code = _new_code()
+    expires = datetime.now(UTC) + timedelta(days=valid_days)
+    with db.transaction() as session:
+        cohort = require_cohort_mentor(session, principal, cohort_id)
+        assert principal is not None
+        cohort_repo.add_invitation(session, cohort.id, _code_hash(code), created_by=principal.user_id,
+                                   expires_at=expires)
+    return Invitation(cohort_id=cohort.id, code=code, expires_at=expires)
+
+
+def join_cohort(db: Database, principal: Principal | None, code: str) -> CohortSummary:
+    """A trainee accepts an invitation: their consent to let the cohort's mentors read their practice."""
+    principal = require_join_by_invitation(principal)
+    normalised = _normalise_code(code)
+    with db.transaction() as session:
+        invitation = cohort_repo.invitation_by_hash(session, _code_hash(normalised)) if normalised else None
+        if invitation is None or invitation.expires_at <= datetime.now(UTC):
+            raise InvalidInput("that code is not valid (it may have expired)", field="code", reason="invitation_invalid")
+        cohort = load_cohort(session, invitation.cohort_id)
+        if not cohort_repo.is_member_of(session, cohort.id, principal.user_id):
+            cohort_repo.add_member(session, cohort.id, principal.user_id)
+            audit.record(session, principal, audit.JOINED, subject_id=principal.user_id, cohort_id=cohort.id)
+        rows = cohort_repo.summaries(session, member=principal.user_id)
+    return next(CohortSummary(id=r[0], name=r[1], members=r[2], mentors=r[3]) for r in rows if r[0] == cohort.id)
+
+
+def leave_cohort(db: Database, principal: Principal | None, cohort_id: int) -> None:
+    """A trainee leaves a cohort; its mentors can no longer read their practice."""
+    with db.transaction() as session:
+        cohort = require_leave_cohort(session, principal, cohort_id)
+        assert principal is not None
+        cohort_repo.remove_member(session, cohort.id, principal.user_id)
+        audit.record(session, principal, audit.LEFT, subject_id=principal.user_id, cohort_id=cohort.id)
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out loud or typed from paper
+CODE_LENGTH = 12  # 60 bits; a guess also needs a live, unexpired invitation
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _normalise_code(code: Any) -> str:
+    if not isinstance(code, str) or len(code) > 64:
+        return ""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(_normalise_code(code).encode("ascii", "ignore")).hexdigest()
 
 
 __all__ = [
     "CohortSummary",
     "CohortView",
+    "Invitation",
     "NewTrainee",
     "Person",
     "add_new_trainee",
     "add_trainee",
     "create_cohort",
+    "create_invitation",
     "get_cohort",
+    "join_cohort",
+    "leave_cohort",
     "my_cohorts",
     "remove_trainee",
     "share_cohort",

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library, get_library
 from simulator.paths import content_root
-from simulator.service.auth import Actor, require_role
+from simulator.service.policy import require_admin
+from simulator.service.principal import Actor
 
 if TYPE_CHECKING:
     from simulator.store import Database
@@ -87,7 +88,9 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
         from simulator.content.validate import validate_library
         from simulator.engine.fact_check import check_fact_sheets
 
-        return validate_library(library) + check_fact_sheets(library)
+        from simulator.language import CATALOGUE
+
+        return validate_library(library, CATALOGUE) + check_fact_sheets(library)
     except Exception:  # noqa: BLE001 - the loading issues must still reach the admin
         log.exception("cross-file content validation failed; showing loading issues only")
         return list(library.issues)
@@ -95,7 +98,7 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
 
 def content_issues(principal: Actor, *, library: Library | None = None, cross_file: bool = True) -> list[ContentIssueView]:
     """Admin only: the issues of the content files, errors first, then by file and line."""
-    require_role(principal, "admin")
+    require_admin(principal)
     library = library if library is not None else get_library()
     views = [_view(issue) for issue in _all_issues(library, cross_file=cross_file)]
     views.sort(key=lambda v: (v.severity != "error", v.file, v.line or 0, v.field))
@@ -104,7 +107,7 @@ def content_issues(principal: Actor, *, library: Library | None = None, cross_fi
 
 def content_status(principal: Actor, *, library: Library | None = None, cross_file: bool = True) -> ContentStatus:
     """Admin only: the loaded scenario and rubric ids beside the issues."""
-    require_role(principal, "admin")
+    require_admin(principal)
     library = library if library is not None else get_library()
     return ContentStatus(
         scenarios=tuple(sorted(library.scenarios)),

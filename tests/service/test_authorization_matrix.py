@@ -1,7 +1,8 @@
 """The authorization matrix of issue 5: every service function of cohorts, assignments,
 review, dashboards, practice and progress, called as each of seven callers. Each case is allowed, or refused with ``Forbidden`` and exactly the designed
 ``reason``. The design is the table in ``docs/authorization.md``; a test checks that the
-document and ``MATRIX`` below say the same.
+document and ``MATRIX`` below say the same. Every case also checks that the use case asked
+``simulator/service/policy.py`` and that any refusal was raised there.
 
 Speed: the world is built once per backend; every case runs inside one outer
 transaction that is always rolled back (service calls join it), so mutating cases do
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,20 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
-from simulator.service import assignments, cohorts, dashboard, practice, progress, review  # noqa: E402
+from simulator.service import (  # noqa: E402
+    assignments,
+    audit,
+    catalogue,
+    cohorts,
+    corrections,
+    dashboard,
+    debrief,
+    policy,
+    practice,
+    progress,
+    review,
+    sharing,
+)
 from simulator.service.errors import Forbidden  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
@@ -51,7 +66,7 @@ class Rule:
 
 def _dismiss(w: World, p: Any) -> Any:
     # The second engine finding of the private attempt's first reply (the first is already dismissed).
-    return review.dismiss_finding(w.db, p, w.private, 0, _engine_key(w, 0, 1))
+    return corrections.dismiss_finding(w.db, p, w.private, 0, _engine_key(w, 0, 1))
 
 
 def _engine_key(w: World, index: int, position: int) -> str:
@@ -73,6 +88,12 @@ M = "mentor_only"
 NCM = "not_cohort_mentor"
 NYT = "not_your_trainee"
 NYA = "not_your_attempt"
+A = "admin_only"
+
+
+def _code(w: World) -> str:
+    """A fresh invitation to cohort A, made by its mentor inside the case's transaction."""
+    return cohorts.create_invitation(w.db, w["mentor"], w.cohort_a).code
 
 # caller order:         self  same_cohort  other_cohort  mentor  other_mentor  admin  anonymous
 MATRIX: tuple[Rule, ...] = (
@@ -83,7 +104,13 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("cohorts.trainee_candidates", lambda w, p: cohorts.trainee_candidates(w.db, p, w.cohort_a),
             f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("cohorts.add_trainee", lambda w, p: cohorts.add_trainee(w.db, p, w.cohort_a, w["other_cohort"].user_id),
+            f"{M} {M} {M} needs_consent {NCM} ok {S}"),
+    Rule.of("cohorts.create_invitation", lambda w, p: cohorts.create_invitation(w.db, p, w.cohort_a),
             f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.join_cohort", lambda w, p: cohorts.join_cohort(w.db, p, _code(w)),
+            f"ok ok ok not_a_trainee not_a_trainee not_a_trainee {S}"),
+    Rule.of("cohorts.leave_cohort", lambda w, p: cohorts.leave_cohort(w.db, p, w.cohort_a),
+            f"ok ok not_in_cohort not_in_cohort not_in_cohort not_in_cohort {S}"),
     Rule.of("cohorts.add_new_trainee", lambda w, p: cohorts.add_new_trainee(w.db, p, w.cohort_a, "uusi.harjoittelija"),
             f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("cohorts.remove_trainee", lambda w, p: cohorts.remove_trainee(w.db, p, w.cohort_a, w["same_cohort"].user_id),
@@ -103,16 +130,16 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("review.open_attempt", lambda w, p: review.open_attempt(w.db, p, w.private), f"{M} {M} {M} ok {NYT} ok {S}"),
     Rule.of("review.add_comment", lambda w, p: review.add_comment(w.db, p, w.private, 0, "Hyvä."),
             f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.dismiss_finding", _dismiss, f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.add_finding", lambda w, p: review.add_finding(w.db, p, w.private, 1, _addable(w)),
+    Rule.of("corrections.dismiss_finding", _dismiss, f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("corrections.add_finding", lambda w, p: corrections.add_finding(w.db, p, w.private, 1, _addable(w)),
             f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.withdraw_correction", lambda w, p: review.withdraw_correction(w.db, p, w.correction),
+    Rule.of("corrections.withdraw_correction", lambda w, p: corrections.withdraw_correction(w.db, p, w.correction),
             f"{M} {M} {M} ok {NYT} ok {S}"),
     Rule.of("review.mentor_feedback (private)", lambda w, p: review.mentor_feedback(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     Rule.of("review.mentor_feedback (shared)", lambda w, p: review.mentor_feedback(w.db, p, w.shared),
             f"ok ok {NYA} ok {NYA} ok {S}"),
-    Rule.of("review.export_corrections", lambda w, p: list(review.export_corrections(w.db, p)),
+    Rule.of("corrections.export_corrections", lambda w, p: list(corrections.export_corrections(w.db, p)),
             f"{M} {M} {M} ok ok ok {S}"),
     # dashboards, sharing, exports
     Rule.of("dashboard.cohort_dashboard", lambda w, p: dashboard.cohort_dashboard(w.db, p, w.cohort_a),
@@ -122,19 +149,19 @@ MATRIX: tuple[Rule, ...] = (
             lambda w, p: dashboard.cohort_csv(w.db, p, w.cohort_a, pseudonymise=True), f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("dashboard.my_cohort_view", lambda w, p: dashboard.my_cohort_view(w.db, p, w.cohort_a),
             f"ok ok not_in_cohort not_cohort_member not_in_cohort not_cohort_member {S}"),
-    Rule.of("dashboard.shared_attempts", lambda w, p: dashboard.shared_attempts(w.db, p, w.cohort_a),
+    Rule.of("sharing.shared_attempts", lambda w, p: sharing.shared_attempts(w.db, p, w.cohort_a),
             f"ok ok not_in_cohort ok not_in_cohort ok {S}"),
-    Rule.of("dashboard.share_attempt", lambda w, p: dashboard.share_attempt(w.db, p, w.private),
+    Rule.of("sharing.share_attempt", lambda w, p: sharing.share_attempt(w.db, p, w.private),
             f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
-    Rule.of("dashboard.read_shared_attempt (shared)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.shared),
+    Rule.of("sharing.read_shared_attempt (shared)", lambda w, p: sharing.read_shared_attempt(w.db, p, w.shared),
             f"ok ok {NYA} ok {NYA} ok {S}"),
-    Rule.of("dashboard.read_shared_attempt (private)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.private),
+    Rule.of("sharing.read_shared_attempt (private)", lambda w, p: sharing.read_shared_attempt(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice and debrief on attempts
     Rule.of("practice.get_attempt", lambda w, p: practice.get_attempt(w.db, p, w.private), f"ok {NYA} {NYA} ok {NYA} ok {S}"),
-    Rule.of("practice.debrief (private)", lambda w, p: practice.debrief(w.db, p, w.private),
+    Rule.of("debrief.debrief (private)", lambda w, p: debrief.debrief(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
-    Rule.of("practice.debrief (shared)", lambda w, p: practice.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {S}"),
+    Rule.of("debrief.debrief (shared)", lambda w, p: debrief.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {S}"),
     Rule.of("practice.reply", lambda w, p: practice.reply(w.db, p, w.active, "Kerro lisää."),
             f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
     Rule.of("practice.hint", lambda w, p: practice.hint(w.db, p, w.active), f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
@@ -145,13 +172,19 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("practice.progress (of self)", lambda w, p: practice.progress(w.db, p, w["self"].user_id),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice functions on the caller's own attempts (anyone signed in practises)
-    Rule.of("practice.list_scenarios", lambda w, p: practice.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
+    Rule.of("catalogue.list_scenarios", lambda w, p: catalogue.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.start_attempt", lambda w, p: practice.start_attempt(w.db, p, SCENARIO, seed=1),
             f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.active_attempt", lambda w, p: practice.active_attempt(w.db, p, SCENARIO), f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.latest_active_attempt", lambda w, p: practice.latest_active_attempt(w.db, p),
             f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.my_attempts", lambda w, p: practice.my_attempts(w.db, p), f"ok ok ok ok ok ok {S}"),
+    # the audit log
+    Rule.of("audit.audit_log", lambda w, p: audit.audit_log(w.db, p), f"{A} {A} {A} {A} {A} ok {S}"),
+    Rule.of("audit.audit_csv", lambda w, p: audit.audit_csv(w.db, p), f"{A} {A} {A} {A} {A} ok {S}"),
+    Rule.of("audit.my_audit", lambda w, p: audit.my_audit(w.db, p), f"ok ok ok ok ok ok {S}"),
+    Rule.of("audit.my_audit (of self)", lambda w, p: audit.my_audit(w.db, p, w["self"].user_id),
+            f"ok not_your_account not_your_account not_your_account not_your_account ok {S}"),
 )
 
 CASES = [pytest.param(rule, caller, id=f"{rule.name}-{caller}") for rule in MATRIX for caller in CALLERS]
@@ -180,20 +213,36 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         db.dispose()
 
 
+POLICY = Path(policy.__file__).resolve()
+
+
 @pytest.mark.parametrize(("rule", "caller"), CASES)
 def test_matrix(world: World, rule: Rule, caller: str) -> None:
+    """Each outcome as designed; every call asks the policy, and every refusal comes from it."""
     expected = rule.outcomes[CALLERS.index(caller)]
     principal = world[caller]
     outcome: str
+    asked: list[str] = []
+
+    def profile(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename == str(POLICY):
+            asked.append(frame.f_code.co_name)
+
     with pytest.raises(_Rollback):
         with world.db.transaction():
+            sys.setprofile(profile)
             try:
                 rule.call(world, principal)
                 outcome = OK
             except Forbidden as error:
                 outcome = error.reason
+                raised_in = traceback.extract_tb(error.__traceback__)[-1].filename
+                assert Path(raised_in).resolve() == POLICY, f"{rule.name}: refused outside the policy, in {raised_in}"
+            finally:
+                sys.setprofile(None)
             raise _Rollback
     assert outcome == expected, f"{rule.name} as {caller}: expected {expected}, got {outcome}"
+    assert asked, f"{rule.name} never asked simulator/service/policy.py"
 
 
 def test_rollback_kept_the_world_intact(world: World) -> None:
@@ -227,7 +276,8 @@ def test_every_public_service_function_is_in_the_matrix() -> None:
     import inspect
 
     named = {rule.name.split(" ")[0] for rule in MATRIX}
-    for module in (cohorts, assignments, review, dashboard, practice, progress):
+    for module in (cohorts, assignments, review, corrections, dashboard, sharing, practice, debrief, catalogue,
+                   progress, audit):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isfunction(value) and "db" in inspect.signature(value).parameters:

@@ -40,4 +40,5 @@ def render_ladder(
     st.markdown("  \n".join(lines))
     if not finished and current in ids:
         goal = stages[position].goal.get(language) or ""
-        st.caption(t("practice.ladder_current", stage=stages[position].name.get(language) or current, goal=goal))
+        st.caption(t("practice.ladder_current", stage=escape(stages[position].name.get(language) or current),
+                     goal=escape(goal)))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.service import assignments, cohorts, practice
+from simulator.service import assignments, cohorts, policy, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.ui.components.context import get_db, require_principal, t
+from simulator.ui.components.text import escape
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 
 
@@ -18,7 +19,7 @@ def render() -> None:
     db = get_db()
     st.title(t("mentor.assign.title"))
     try:
-        cohorts.require_staff(principal)
+        policy.require_staff(principal)
         cohort = choose_cohort(principal, "mentor_assign_cohort")
         if cohort is None:
             return
@@ -51,7 +52,7 @@ def _form(principal: Principal, view: cohorts.CohortView) -> None:
             except ServiceError as error:
                 refuse(error)
                 return
-            st.success(t("mentor.assign.done", count=len(made), title=titles[scenario]))
+            st.success(t("mentor.assign.done", count=len(made), title=escape(titles[scenario])))
 
 
 def _listing(principal: Principal, cohort_id: int) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.service import cohorts
+from simulator.service import cohorts, policy
 from simulator.service.auth import Principal
 from simulator.service.cohorts import CohortSummary
 from simulator.service.errors import ServiceError
 from simulator.ui.components import errors
+from simulator.ui.components.text import escape
 from simulator.ui.components.context import get_db, require_principal, t
 
 COHORT_KEY = "mentor_cohort_id"  # the cohort the mentor pages share
@@ -48,7 +49,7 @@ def render() -> None:
     db = get_db()
     st.title(t("mentor.cohorts.title"))
     try:
-        cohorts.require_staff(principal)  # the service's own refusal, with its reason
+        policy.require_staff(principal)  # the service's own refusal, with its reason
         _create(principal)
         cohort = choose_cohort(principal, "mentor_cohorts_choose")
         if cohort is None:
@@ -64,7 +65,8 @@ def render() -> None:
             hide_index=True,
             key="mentor_cohorts_members",
         )
-    st.caption(t("mentor.cohorts.mentors", names=", ".join(m.display_name for m in view.mentors)))
+    st.caption(t("mentor.cohorts.mentors", names=", ".join(escape(m.display_name) for m in view.mentors)))
+    _invite(principal, view.id)
     _add_existing(principal, view.id)
     _add_new(principal, view.id)
     _remove(principal, view)
@@ -82,8 +84,22 @@ def _create(principal: Principal) -> None:
                 return
             st.session_state[COHORT_KEY] = created.id
             st.session_state.pop("mentor_cohorts_choose", None)
-            st.success(t("mentor.cohorts.created", name=created.name))
+            st.success(t("mentor.cohorts.created", name=escape(created.name)))
             st.rerun()
+
+
+def _invite(principal: Principal, cohort_id: int) -> None:
+    """Trainees join by entering a code: their consent to the cohort's mentors seeing their practice."""
+    with st.expander(t("mentor.cohorts.invite")):
+        st.caption(t("mentor.cohorts.invite_intro"))
+        if st.button(t("mentor.cohorts.invite_button"), key="mentor_cohorts_invite"):
+            try:
+                invitation = cohorts.create_invitation(get_db(), principal, cohort_id)
+            except ServiceError as error:
+                refuse(error)
+                return
+            st.caption(t("mentor.cohorts.invite_code", expires=invitation.expires_at.strftime("%Y-%m-%d")))
+            st.code(invitation.code, language=None)
 
 
 def _add_existing(principal: Principal, cohort_id: int) -> None:

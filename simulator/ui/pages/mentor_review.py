@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import cohorts, review
+from simulator.service import policy, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
@@ -28,7 +28,7 @@ def render() -> None:
     language = ui_language()
     st.title(t("mentor.review.title"))
     try:
-        cohorts.require_staff(principal)
+        policy.require_staff(principal)
         cohort = choose_cohort(principal, "mentor_review_cohort")
         if cohort is None:
             return
@@ -87,8 +87,8 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
     with trainee_message():
         live = [f.finding for f in item.findings if not f.dismissed]
         st.markdown(highlighted_markdown(turn.reply, live))
-        stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), turn.stage)
-        st.caption(t("mentor.review.turn_meta", number=turn.index + 1, stage=stage, trust=turn.trust_after))
+        stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), None) or turn.stage
+        st.caption(t("mentor.review.turn_meta", number=turn.index + 1, stage=escape(stage), trust=turn.trust_after))
         for position, finding in enumerate(item.findings):
             _finding(principal, attempt_id, turn.index, position, finding, language, finished)
         for comment in item.comments:

@@ -26,6 +26,10 @@ INPUT_KEY = "practice_input"
 HINT_KEY = "practice_hint"
 CONFIRM_END_KEY = "practice_confirm_end"
 NOTICE_KEY = "practice_notice"
+# (attempt id, next turn index) as this tab last drew the conversation: a reply typed there
+# answers that state. Sent as ``expected_index``, it makes the same reply from two tabs
+# stored once, and a reply to a conversation that moved on refused (its text kept).
+SHOWN_KEY = "practice_shown_index"
 
 
 def render() -> None:
@@ -54,7 +58,7 @@ def render() -> None:
             routing.go("picker")
         return
 
-    st.title(view.scenario_title)
+    st.title(escape(view.scenario_title))
     if view.finished or view.user_id != principal.user_id:
         _read_only(view)
         return
@@ -70,6 +74,7 @@ def render() -> None:
         st.markdown(escape(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
+    st.session_state[SHOWN_KEY] = (view.id, view.next_index)
     _notice()
 
 
@@ -135,7 +140,7 @@ def _hint(db: Database, principal: Principal, view: AttemptView, language: str) 
         st.caption(t("practice.hint_none_left", max=practice.MAX_HINTS))
     if shown and shown[0] == view.id:
         hint = shown[1]
-        st.info(t("practice.hint_text", text=hint.text.get(language) or hint.text.get("fi", "")), icon="💡")
+        st.info(t("practice.hint_text", text=escape(hint.text.get(language) or hint.text.get("fi", ""))), icon="💡")
 
 
 def _end(db: Database, principal: Principal, view: AttemptView) -> None:
@@ -164,9 +169,15 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
 def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> bool:
     """Store the reply; False (with a notice for this run) when it was not sent."""
     try:
-        practice.reply(db, principal, view.id, text, expected_index=view.next_index)
+        shown = st.session_state.get(SHOWN_KEY)
+        expected = shown[1] if isinstance(shown, tuple) and shown[0] == view.id else view.next_index
+        practice.reply(db, principal, view.id, text, expected_index=expected)
     except practice.ReplyRefused as error:
-        st.session_state[NOTICE_KEY] = ("too_long", text) if error.code == "too_long" else ("empty", "")
+        kept = error.code in ("too_long", "invalid_characters")  # the typed text is kept to copy
+        st.session_state[NOTICE_KEY] = (error.code, text) if kept else ("empty", "")
+        return False
+    except practice.StaleReply as error:  # another tab moved the conversation on: keep the text
+        st.session_state[NOTICE_KEY] = ("stale", (errors.message("practice", error), text))
         return False
     except ServiceError as error:
         st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
@@ -184,6 +195,15 @@ def _notice() -> None:
         st.error(t("practice.error.too_long", max=practice.MAX_REPLY_CHARS, length=len(payload)))
         with st.expander(t("practice.too_long_keep")):
             st.code(payload, language=None, wrap_lines=True)
+    elif kind == "invalid_characters":
+        st.error(t("practice.error.invalid_characters"))
+        with st.expander(t("practice.too_long_keep")):
+            st.code(payload.encode("utf-8", "replace").decode("utf-8"), language=None, wrap_lines=True)
+    elif kind == "stale":
+        message, text = payload
+        st.error(message)
+        with st.expander(t("practice.stale_keep"), expanded=True):
+            st.code(text, language=None, wrap_lines=True)
     elif kind == "empty":
         st.info(t("practice.error.empty"))
     else:
