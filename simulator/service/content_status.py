@@ -33,6 +33,7 @@ class ContentIssueView:
     message: str
     source_line: str | None
     severity: str  # "error" (the file was not loaded) or "warning"
+    code: str = ""  # the kind of problem, for a message in the admin's language
 
     @property
     def location(self) -> str:
@@ -72,6 +73,7 @@ def _view(issue: ContentIssue) -> ContentIssueView:
         message=issue.message,
         source_line=issue.source_line,
         severity=issue.severity,
+        code=issue.code,
     )
 
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from simulator.service.auth import Principal
 from simulator.ui.i18n import current_language, t
-from simulator.ui.routes import LOGOUT_PATH
+from simulator.ui.routes import LANGUAGE_FIELD, LOGOUT_PATH
 from simulator.ui.session import current_principal
 
 ALL_ROLES: Final = ("trainee", "mentor", "admin")
@@ -150,12 +150,17 @@ def logout_form_html() -> str:
     label = html.escape(t("auth.logout.button"))
     return (
         f'<form class="kohtaamo-logout" method="post" action="{LOGOUT_PATH}">'
-        f'<input type="hidden" name="lang" value="{html.escape(current_language())}">'
+        f'<input type="hidden" name="{LANGUAGE_FIELD}" value="{html.escape(current_language())}">'
         f'<button type="submit" data-testid="kohtaamo-logout">{label}</button></form>'
         "<style>.kohtaamo-logout button{width:100%;padding:.4rem .75rem;border-radius:.5rem;"
         "border:1px solid rgba(49,51,63,.2);background:transparent;color:inherit;font:inherit;cursor:pointer}"
         ".kohtaamo-logout button:hover{border-color:#ff4b4b;color:#ff4b4b}</style>"
     )
+
+
+# Streamlit pads highlighted words sideways, which reads as extra spaces around them
+# ("Hei  Furaha ,"); the highlight keeps only its vertical padding. Static CSS, no user text.
+SHELL_CSS: Final = "<style>span.stMarkdownColoredBackground{padding-left:0 !important;padding-right:0 !important}</style>"
 
 
 def account_box(principal: Principal) -> None:
@@ -170,6 +175,7 @@ def account_box(principal: Principal) -> None:
 def main() -> None:
     """The entry point ``streamlit_app.py`` calls on every run."""
     st.set_page_config(page_title="Kohtaamo", page_icon=":material/handshake:", layout="centered")
+    st.html(SHELL_CSS)
     principal = current_principal()
     single = len(specs_for(principal)) == 1
     navigation = st.navigation(build_pages(principal), position="hidden" if single else "sidebar")

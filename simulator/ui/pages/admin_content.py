@@ -13,6 +13,7 @@ import streamlit as st
 from simulator.service import content_status
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
+from simulator.ui.components.text import escape
 from simulator.ui.i18n import t
 from simulator.ui.session import require_principal
 
@@ -22,7 +23,12 @@ def _issue(issue: content_status.ContentIssueView, number: int) -> None:
         st.text(t("admin_content.location", location=issue.location))
         if issue.field:
             st.text(t("admin_content.field", field=issue.field))
-        st.text(issue.message)
+        key = f"admin_content.problem.{issue.code}"
+        if issue.code and i18n.has_key(i18n.DEFAULT_LANGUAGE, key):
+            st.text(t(key))  # in the admin's language; pydantic's English stays as the detail
+            st.caption(escape(t("admin_content.problem_detail", message=issue.message)))
+        else:
+            st.text(issue.message)
         if issue.source_line is not None and issue.line:
             st.code(f"{issue.line} | {issue.source_line.rstrip()}", language=None)
 
@@ -38,7 +44,7 @@ def render() -> None:
         return
     left, middle, right = st.columns(3)
     left.metric(t("admin_content.scenarios_loaded"), len(status.scenarios))
-    middle.metric(t("admin_content.errors"), len(status.errors))
+    middle.metric(t("admin_content.errors"), len({issue.file for issue in status.errors}))
     right.metric(t("admin_content.warnings"), len(status.warnings))
     if status.errors:
         st.error(t("admin_content.has_errors", count=len(status.errors)), icon=":material/error:")

@@ -11,7 +11,7 @@ from simulator.service import cohorts, dashboard, practice
 from simulator.service.auth import Principal
 from simulator.service.dashboard import CohortPositionView, Position
 from simulator.service.errors import ServiceError
-from simulator.ui.components import errors
+from simulator.ui.components import errors, fmt
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.text import escape
@@ -40,7 +40,7 @@ def render() -> None:
     except ServiceError as error:
         _refuse(error)
         return
-    st.caption(t("cohort.intro", members=view.members))
+    st.caption(t("cohort.intro", count=view.members))
     _positions(view, language)
     _share(principal)
     _shared(principal, view, language)
@@ -87,7 +87,7 @@ def _share(principal: Principal) -> None:
         if not finished:
             st.caption(t("cohort.share_none"))
             return
-        labels = {a.id: t("cohort.share_item", title=a.title, date=(a.finished_at or a.started_at).strftime("%d.%m.%Y"),
+        labels = {a.id: t("cohort.share_item", title=a.title, date=fmt.day(a.finished_at or a.started_at),
                           score="–" if a.overall is None else a.overall) for a in finished}
         chosen = st.selectbox(t("cohort.share_choose"), list(labels), format_func=labels.__getitem__,
                               key="cohort_share_choose")
@@ -114,7 +114,7 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
         return
     labels = {
         row.attempt_id: t("cohort.shared_item", title=row.title, score="–" if row.overall is None else row.overall,
-                          date=row.finished_at.strftime("%d.%m.%Y") if row.finished_at else "")
+                          date=fmt.day(row.finished_at) if row.finished_at else "")
         + (" · " + t("cohort.me") if row.mine else "")
         for row in view.shared
     }

@@ -7,10 +7,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import exports, practice
+from simulator.service import exports, formatting, practice
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptSummary, DebriefView
-from simulator.ui.components import errors, routing
+from simulator.ui.components import errors, fmt, routing
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line, render_reply
@@ -76,7 +76,8 @@ def _chooser(finished: list[AttemptSummary], current: int) -> None:
 def _summary(view: DebriefView, language: str) -> None:
     attempt, report = view.attempt, view.report
     st.subheader(escape(attempt.scenario_title))
-    st.caption(t("debrief.meta", date=_date_of(attempt.finished_at), turns=len(attempt.turns), hints=report.hints_used))
+    st.caption(t("debrief.meta", date=_date_of(attempt.finished_at), turns=t("debrief.turns", count=len(attempt.turns)),
+                 hints=t("debrief.hints", count=report.hints_used)))
     columns = st.columns(5)
     columns[0].metric(t("debrief.overall"), f"{report.overall} / 100")
     for column, stage in zip(columns[1:], attempt.stages, strict=True):
@@ -136,7 +137,7 @@ def _strengths(view: DebriefView, language: str) -> None:
             example = item.example.get(language) or ""
             line = f"- 🎯 **{escape(item.name.get(language) or item.principle)}**"
             if example:
-                line += f"  \n  {escape(t('debrief.example', example=example))}"
+                line += f"  \n  {escape(t('debrief.example', example=formatting.quoted(example, language)))}"
             st.markdown(line)
 
 
@@ -180,7 +181,7 @@ def _transcript(view: DebriefView, language: str) -> None:
         for turn in attempt.turns:
             with trainee_message():
                 st.caption(t("debrief.turn_meta", n=turn.index + 1, stage=names.get(turn.stage, turn.stage),
-                             score=f"{turn.reply_score:.0f}"))
+                             score=fmt.number(turn.reply_score)))
                 render_reply(turn)
                 if turn.findings:
                     st.markdown("  \n".join(finding_line(f, language) for f in turn.findings))
@@ -218,4 +219,4 @@ def _date(summary: AttemptSummary) -> str:
 
 
 def _date_of(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "–"  # type: ignore[attr-defined]
+    return fmt.moment(value)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ import streamlit as st
 from simulator.service import assignments, cohorts, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
+from simulator.ui.components import fmt
 from simulator.ui.components.context import get_db, require_principal, t
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 
@@ -63,7 +64,7 @@ def _listing(principal: Principal, cohort_id: int) -> None:
     table = pd.DataFrame([
         {
             t("mentor.assign.col_scenario"): a.title,
-            t("mentor.assign.col_due"): a.due_date.strftime("%d.%m.%Y") if a.due_date else "",
+            t("mentor.assign.col_due"): fmt.day(a.due_date) if a.due_date else "",
             t("mentor.assign.col_targets"): a.targets,
             t("cohort.status.done"): a.done,
             t("cohort.status.in_progress"): a.in_progress,

@@ -32,7 +32,7 @@ def choose_cohort(principal: Principal, key: str) -> CohortSummary | None:
     ids = [c.id for c in mine]
     remembered = st.session_state.get(COHORT_KEY)
     index = ids.index(remembered) if remembered in ids else 0
-    names = {c.id: t("mentor.cohort_item", name=c.name, members=c.members) for c in mine}
+    names = {c.id: t("mentor.cohort_item", name=c.name, count=c.members) for c in mine}
     chosen = st.selectbox(t("mentor.cohort"), ids, index=index, format_func=names.__getitem__, key=key)
     st.session_state[COHORT_KEY] = chosen
     return next(c for c in mine if c.id == chosen)

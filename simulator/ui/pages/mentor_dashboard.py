@@ -11,6 +11,7 @@ import streamlit as st
 from simulator.service import cohorts, dashboard
 from simulator.service.dashboard import CohortDashboard, Metric
 from simulator.service.errors import ServiceError
+from simulator.ui.components import fmt
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 
@@ -38,7 +39,7 @@ def render() -> None:
     columns = st.columns(3)
     columns[0].metric(t("mentor.dashboard.members"), view.members)
     columns[1].metric(t("mentor.dashboard.finished"), view.finished_attempts)
-    columns[2].metric(t("mentor.dashboard.overall"), "–" if view.overall.mean is None else f"{view.overall.mean:.0f}")
+    columns[2].metric(t("mentor.dashboard.overall"), "–" if view.overall.mean is None else fmt.number(view.overall.mean))
     if not view.finished_attempts:
         st.info(t("mentor.dashboard.empty"))
     else:
@@ -145,7 +146,7 @@ def _trainees(view: CohortDashboard) -> None:
                 t("mentor.dashboard.col_trainee"): row.trainee_name,
                 t("mentor.dashboard.col_attempts"): row.attempts,
                 t("mentor.dashboard.col_score"): row.mean_overall,
-                t("mentor.dashboard.col_latest"): row.latest_finished.strftime("%d.%m.%Y") if row.latest_finished else "",
+                t("mentor.dashboard.col_latest"): fmt.day(row.latest_finished) if row.latest_finished else "",
             }
             for row in view.trainees
         ]),

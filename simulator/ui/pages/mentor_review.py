@@ -13,6 +13,7 @@ from simulator.service import cohorts, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
+from simulator.ui.components import fmt
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line
@@ -40,7 +41,7 @@ def render() -> None:
         labels = {
             row.attempt_id: t(
                 "mentor.review.item", name=row.trainee_name, title=row.title,
-                date=(row.finished_at or row.started_at).strftime("%d.%m.%Y %H:%M"),
+                date=fmt.moment(row.finished_at or row.started_at),
                 score="–" if row.overall is None else row.overall,
                 status=t(f"mentor.review.status_{row.status}"),
             )
@@ -93,12 +94,12 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
             _finding(principal, attempt_id, turn.index, position, finding, language, finished)
         for comment in item.comments:
             st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
-                         date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+                         date=fmt.moment(comment.created_at)))
             st.text(comment.text)
         for correction in item.corrections:
             st.caption(t(f"mentor.review.correction_{correction.action}",
                          principle=escape(correction.principle_name.get(language) or correction.principle),
-                         author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
+                         author=escape(correction.author_name), date=fmt.moment(correction.created_at)))
             if correction.note:
                 st.text(correction.note)
         with st.expander(t("mentor.review.act"), expanded=False):
@@ -178,10 +179,10 @@ def debrief_section(principal: Principal, attempt_id: int, language: str) -> Non
             for correction in feedback.corrections.get(index, ()):
                 st.caption(t(f"mentor.review.correction_{correction.action}",
                              principle=escape(correction.principle_name.get(language) or correction.principle),
-                             author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
+                             author=escape(correction.author_name), date=fmt.moment(correction.created_at)))
                 if correction.note:
                     st.text(correction.note)
             for comment in feedback.comments.get(index, ()):
                 st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
-                             date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+                             date=fmt.moment(comment.created_at)))
                 st.text(comment.text)

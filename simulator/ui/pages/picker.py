@@ -9,7 +9,7 @@ from simulator.service.errors import ServiceError
 from simulator.service.views import ScenarioCard
 from simulator.ui.components import errors, routing
 from simulator.ui.components.context import get_db, require_principal, t
-from simulator.ui.components.text import escape
+from simulator.ui.components.text import escape, prose
 
 LANGUAGE_FILTER_KEY = "picker_language"
 
@@ -62,7 +62,7 @@ def _card(card: ScenarioCard, principal: object, status: str | None = None) -> N
         st.markdown(
             t("picker.client_line", name=escape(card.client_name), age=card.client_age)
             + "  \n"
-            + escape(card.summary)
+            + prose(card.summary)
         )
         with st.expander(t("picker.learning_goals")):
             st.markdown("\n".join(f"- {escape(goal)}" for goal in card.learning_goals))

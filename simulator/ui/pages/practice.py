@@ -14,12 +14,12 @@ from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptView
 from simulator.store import Database
-from simulator.ui.components import errors, routing
+from simulator.ui.components import errors, fmt, routing
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import render_feedback, render_reply
 from simulator.ui.components.ladder import render_ladder
-from simulator.ui.components.text import escape
+from simulator.ui.components.text import escape, prose
 from simulator.ui.components.trust import render_trust
 
 INPUT_KEY = "practice_input"
@@ -67,7 +67,7 @@ def render() -> None:
             _read_only(view)
             return
     with st.expander(t("practice.brief_title"), expanded=not view.turns):
-        st.markdown(escape(view.brief))
+        st.markdown(prose(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
     _notice()
@@ -105,7 +105,7 @@ def _sidebar(db: Database, principal: Principal, view: AttemptView, language: st
         left.metric(t("practice.count_open"), counts.open_questions)
         right.metric(t("practice.count_closed"), counts.closed_questions)
         left.metric(t("practice.count_reflections"), counts.reflections)
-        ratio = "–" if counts.talk_ratio is None else f"{counts.talk_ratio:.2f}"
+        ratio = "–" if counts.talk_ratio is None else fmt.number(counts.talk_ratio, 2)
         right.metric(t("practice.count_talk_ratio"), ratio, help=t("practice.talk_ratio_help"))
         st.divider()
         _hint(db, principal, view, language)
@@ -120,7 +120,7 @@ def _hint(db: Database, principal: Principal, view: AttemptView, language: str) 
         label,
         key="practice_hint_button",
         disabled=view.hints_left <= 0,
-        help=t("practice.hint_help", cost=f"{view.hint_cost:g}", max=practice.MAX_HINTS),
+        help=t("practice.hint_help", cost=fmt.short_number(view.hint_cost), max=practice.MAX_HINTS),
         width="stretch",
     )
     if clicked:
