@@ -19,7 +19,6 @@ from simulator.paths import rubrics_dir, scenarios_dir
 M = TypeVar("M", bound=BaseModel)
 
 
-
 @dataclass
 class Library:
     """The valid content, plus the issues of files that could not be loaded."""
@@ -71,12 +70,20 @@ def load_library(
 
 
 def _load(library: Library, path: Path, model: type[M]) -> tuple[M, LocatedDocument] | None:
+    """One file's model, or ``None`` with its issues recorded: one bad file never stops the rest."""
     try:
         doc = parse_yaml(path)
         return validate_document(doc, model), doc
     except ContentError as exc:
         library.issues.extend(exc.issues)
-        return None
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is that file's issue, not the app's
+        library.issues.append(unexpected_issue(path, exc))
+    return None
+
+
+def unexpected_issue(path: Path, exc: BaseException) -> ContentIssue:
+    """A located issue for an error the loader did not foresee (RecursionError, MemoryError...)."""
+    return ContentIssue(path, None, "", f"could not be loaded ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def _add(library: Library, kind: str, loaded: tuple[Any, LocatedDocument], into: dict[str, Any]) -> None:

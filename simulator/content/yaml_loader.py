@@ -3,6 +3,14 @@
 PyYAML's composer gives us nodes with marks; we build plain Python objects from them and
 keep a map from the field path (a tuple of keys and indexes) to the 1-based line, so a
 pydantic error location can be turned into ``FILE:LINE``.
+
+Content files are untrusted input to a long-running server, so parsing is bounded before
+any object is built: a file larger than :data:`MAX_FILE_BYTES`, nesting deeper than
+:data:`MAX_DEPTH`, and aliases that expand the document past :data:`MAX_EXPANDED_VALUES`
+values are refused with a located issue. Aliases are budgeted rather than banned because
+authors use them for repeated feedback blocks; the budget is on what building the data
+would create (each alias counts the whole value it repeats), so a 363-byte "billion
+laughs" file is refused after composing a few dozen nodes instead of growing to gigabytes.
 """
 
 from __future__ import annotations
@@ -19,8 +27,73 @@ FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader; duplicate keys are reported by :func:`_build` instead of silently kept."""
+MAX_FILE_BYTES = 1_000_000  # the largest content file is ~55 kB
+MAX_DEPTH = 40  # the deepest content file nests 8 levels
+MAX_EXPANDED_VALUES = 200_000  # the largest content file builds about 8,000
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader that refuses deep nesting while composing and remembers every alias.
+
+    Duplicate keys are reported by :func:`_build` instead of silently kept. The depth check
+    sits in the composer, which sees every written node once, so nothing grows before it is
+    refused; :func:`_check_expansion` then sizes what the aliases would multiply.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases: list[tuple[yaml.Mark, str]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            self.aliases.append((event.start_mark, event.anchor))
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[misc]  # untyped in types-PyYAML
+        finally:
+            self.depth -= 1
+
+
+def _check_expansion(loader: _BoundedLoader, root: yaml.Node) -> None:
+    """Refuse aliases that would build more than MAX_EXPANDED_VALUES values or nest too deep."""
+    if not loader.aliases:
+        return
+    sizes: dict[int, tuple[int, int]] = {}
+
+    def measure(node: yaml.Node) -> tuple[int, int]:  # (values when built, depth when built)
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        size, depth = 1, 1
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        for child in children:
+            child_size, child_depth = measure(child)
+            size = min(size + child_size, MAX_EXPANDED_VALUES + 1)
+            depth = max(depth, child_depth + 1)
+        sizes[id(node)] = (size, depth)
+        return size, depth
+
+    size, depth = measure(root)
+    if size > MAX_EXPANDED_VALUES or depth > MAX_DEPTH:
+        worst_mark, worst_anchor = max(
+            loader.aliases, key=lambda alias: sizes.get(id(loader.anchors.get(alias[1])), (0, 0))
+        )
+        limit = f"more than {MAX_EXPANDED_VALUES:,} values" if size > MAX_EXPANDED_VALUES else f"more than {MAX_DEPTH} levels deep"
+        raise yaml.composer.ComposerError(
+            None, None, f"aliases expand this file to {limit} (*{worst_anchor} here); write the values out", worst_mark
+        )
 
 
 def _build(
@@ -85,11 +158,23 @@ def parse_yaml(path: Path, text: str | None = None) -> LocatedDocument:
     path = Path(path)
     try:
         if text is None:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ContentError(
+                    [ContentIssue(path, None, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it")]
+                )
             text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([ContentIssue(path, None, "", f"cannot read file: {exc}")]) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ContentError([ContentIssue(path, None, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it")])
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+        loader = _BoundedLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(loader, node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -104,7 +189,7 @@ def parse_yaml(path: Path, text: str | None = None) -> LocatedDocument:
     lines: dict[FieldPath, int] = {}
     dupes: list[str] = []
     try:
-        data = _build(_UniqueKeyLoader(""), node, (), lines, dupes)
+        data = _build(_BoundedLoader(""), node, (), lines, dupes)
     except yaml.YAMLError as exc:
         raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}", code="yaml")]) from None
     doc = LocatedDocument(path, data, lines, text)

@@ -24,6 +24,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulator.content.errors import ContentError, ContentIssue
+from simulator.language.regex_safety import UnsafeRegex, check_regex
 
 
 _SIGNAL_RE = re.compile(r"^_?[a-z][a-z0-9_]*$")  # a leading "_" marks a helper signal, never reported
@@ -147,9 +148,11 @@ class RegexRule(_Rule):
     def _compiles(cls, value: list[str]) -> list[str]:
         for expression in value:
             try:
-                re.compile(expression)
+                check_regex(expression)
             except re.error as exc:
                 raise ValueError(f"bad regular expression {expression!r}: {exc}") from None
+            except UnsafeRegex as exc:
+                raise ValueError(f"unsafe regular expression {expression!r}: {exc}") from None
         return value
 
 
@@ -237,4 +240,6 @@ def validate_rule_file(path: Path) -> list[ContentIssue]:
         load_detector(Path(path))
     except ContentError as exc:
         return list(exc.issues)
+    except Exception as exc:  # noqa: BLE001 - a file that breaks the loader is that file's issue
+        return [ContentIssue(Path(path), None, "", f"could not be loaded ({type(exc).__name__}: {str(exc)[:200]})")]
     return []

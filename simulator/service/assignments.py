@@ -24,15 +24,15 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from simulator.content.library import get_library
-from simulator.service.auth import Principal
-from simulator.service.cohorts import (
+from simulator.service.errors import InvalidInput, NotFound
+from simulator.service.policy import (
     load_cohort,
-    member_ids,
     require_cohort_mentor,
+    require_manage_assignment,
     require_signed_in,
     require_staff,
 )
-from simulator.service.errors import Forbidden, InvalidInput, NotFound
+from simulator.service.principal import Principal
 from simulator.store import Database
 from simulator.store import assignments as assignment_repo
 from simulator.store import cohorts as cohort_repo
@@ -135,7 +135,7 @@ def _targets(session: Session, assignment: Assignment, members_by_cohort: dict[i
         return [assignment.user_id]
     assert assignment.cohort_id is not None
     if assignment.cohort_id not in members_by_cohort:
-        members_by_cohort[assignment.cohort_id] = member_ids(session, assignment.cohort_id)
+        members_by_cohort[assignment.cohort_id] = cohort_repo.member_ids(session, assignment.cohort_id)
     return members_by_cohort[assignment.cohort_id]
 
 
@@ -199,7 +199,7 @@ def assign(
             rows = [assignment_repo.add_assignment(session, scenario_id=scenario_id, created_by=principal.user_id,
                                                    cohort_id=cohort.id, due_date=due, note=note.strip(), now=now)]
         else:
-            members = set(member_ids(session, cohort.id))
+            members = set(cohort_repo.member_ids(session, cohort.id))
             chosen = list(dict.fromkeys(user_ids))
             if not chosen:
                 raise InvalidInput("choose at least one trainee", field="user_ids", reason="no_trainees")
@@ -229,10 +229,7 @@ def delete_assignment(db: Database, principal: Principal | None, assignment_id: 
         assignment = session.get(Assignment, assignment_id) if isinstance(assignment_id, int) else None
         if assignment is None:
             raise NotFound("no such assignment", reason="assignment_not_found")
-        if assignment.cohort_id is not None:
-            require_cohort_mentor(session, principal, assignment.cohort_id)
-        elif not (principal.is_admin or cohort_repo.mentors_user(session, principal.user_id, assignment.user_id or 0)):
-            raise Forbidden("you do not mentor this trainee", reason="not_cohort_mentor")
+        require_manage_assignment(session, principal, assignment.cohort_id, assignment.user_id)
         session.delete(assignment)
 
 
@@ -278,7 +275,6 @@ __all__ = [
     "assign",
     "cohort_assignments",
     "delete_assignment",
-    "load_cohort",
     "my_assignments",
     "status_by_scenario",
     "status_of",

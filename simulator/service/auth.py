@@ -24,6 +24,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from simulator.service.errors import Forbidden, InvalidCredentials, InvalidInput, LoginThrottled, NotFound
+from simulator.service.policy import require_role, require_signed_in
+from simulator.service.principal import SYSTEM, Actor, Principal, _System
 from simulator.store import Database
 from simulator.store import sessions as session_repo
 from simulator.store import throttle as throttle_repo
@@ -39,53 +41,6 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 1024  # the maximum bounds the hashing work per 
 TOKEN_MAX = 256
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting: what the UI keeps after ``authenticate`` and passes to every service call."""
-
-    user_id: int
-    username: str
-    role: str
-    locale: str
-    display_name: str
-    must_change_password: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_mentor(self) -> bool:
-        return self.role == "mentor"
-
-    @classmethod
-    def of(cls, user: User) -> Principal:
-        return cls(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            locale=user.locale,
-            display_name=user.display_name,
-            must_change_password=user.must_change_password,
-        )
-
-
-class _System:
-    """The trusted local operator (CLI, demo seeding): whoever can run commands on the server."""
-
-    _instance: _System | None = None
-
-    def __new__(cls) -> _System:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-
-SYSTEM: Final = _System()
-Actor = Principal | _System
 
 
 def password_hasher(fast: bool | None = None) -> PasswordHasher:
@@ -250,23 +205,6 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_hex(16))
 
 
-# --- authorization helpers ----------------------------------------------------------------
-
-
-def require_role(actor: Actor, *roles: str) -> None:
-    """Raise ``Forbidden`` unless the actor is SYSTEM or has one of ``roles``."""
-    if isinstance(actor, _System):
-        return
-    if not isinstance(actor, Principal) or actor.role not in roles:
-        raise Forbidden("you are not allowed to do this", reason="role_required", roles=list(roles))
-
-
-def is_self_or_admin(actor: Actor, user_id: int) -> bool:
-    return isinstance(actor, _System) or (
-        isinstance(actor, Principal) and (actor.is_admin or actor.user_id == user_id)
-    )
-
-
 # --- login sessions -----------------------------------------------------------------------
 
 
@@ -394,8 +332,7 @@ def change_password(
 ) -> None:
     """The user changes their own password; every other session of theirs is revoked."""
     settings = _settings(settings)
-    if not isinstance(actor, Principal):
-        raise Forbidden("only a logged-in user can change their own password")
+    actor = require_signed_in(actor)
     validate_password(new_password, field_name="new_password")
     with db.read() as session:
         user = user_repo.get_user(session, actor.user_id)

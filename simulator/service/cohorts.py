@@ -1,11 +1,9 @@
 """Cohorts: a mentor's team of trainees. Create one, add and remove trainees (existing
 accounts, or new ones with a one-time password to hand over), share it with another mentor.
 
-Authorization lives here (the table is in ``docs/authorization.md``): mentors and admins
-create cohorts; a cohort is managed by its mentors and by admins; a trainee sees only the
-names of the cohorts they belong to, never the other members. Every function takes the
-database first and the acting principal second (``None`` = anonymous, always refused),
-like the practice service.
+Every use case asks :mod:`simulator.service.policy` first (the table is in
+``docs/authorization.md``). Every function takes the database first and the acting
+principal second (``None`` = anonymous, always refused), like the practice service.
 """
 
 from __future__ import annotations
@@ -15,16 +13,16 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from simulator.service import users as user_service
-from simulator.service.auth import Principal
-from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.service.policy import cohorts_visible_to, require_cohort_mentor, require_signed_in, require_staff
+from simulator.service.principal import Principal
+from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.store import Database
 from simulator.store import cohorts as cohort_repo
 from simulator.store import users as user_repo
-from simulator.store.models import Cohort, CohortMember, CohortMentor
+from simulator.store.models import Cohort
 
 log = logging.getLogger(__name__)
 
@@ -71,70 +69,6 @@ class NewTrainee:
     one_time_password: str
 
 
-# --- checks shared by the mentor services ----------------------------------------------------
-
-
-def require_signed_in(principal: Principal | None) -> Principal:
-    """Refuse anonymous callers with ``Forbidden`` (reason ``signed_out``)."""
-    if not isinstance(principal, Principal):
-        raise Forbidden("sign in first", reason="signed_out")
-    return principal
-
-
-def require_staff(principal: Principal | None) -> Principal:
-    """Mentors and admins only (reason ``mentor_only``)."""
-    principal = require_signed_in(principal)
-    if principal.role not in ("mentor", "admin"):
-        raise Forbidden("only mentors and admins may do this", reason="mentor_only")
-    return principal
-
-
-def load_cohort(session: Session, cohort_id: Any) -> Cohort:
-    if not isinstance(cohort_id, int) or isinstance(cohort_id, bool):
-        raise NotFound("no such cohort", reason="cohort_not_found")
-    cohort = cohort_repo.get_cohort(session, cohort_id)
-    if cohort is None:
-        raise NotFound("no such cohort", reason="cohort_not_found", cohort_id=cohort_id)
-    return cohort
-
-
-def is_cohort_mentor(session: Session, principal: Principal, cohort_id: int) -> bool:
-    """Admins, and mentors listed for the cohort (the role is checked, not only the row)."""
-    if principal.is_admin:
-        return True
-    if not principal.is_mentor:
-        return False
-    row = session.get(CohortMentor, (cohort_id, principal.user_id))
-    return row is not None
-
-
-def is_cohort_member(session: Session, principal: Principal, cohort_id: int) -> bool:
-    return session.get(CohortMember, (cohort_id, principal.user_id)) is not None
-
-
-def require_cohort_mentor(session: Session, principal: Principal | None, cohort_id: Any) -> Cohort:
-    """The cohort, if the principal manages it; else ``Forbidden`` (``not_cohort_mentor``)."""
-    principal = require_staff(principal)
-    cohort = load_cohort(session, cohort_id)
-    if not is_cohort_mentor(session, principal, cohort.id):
-        raise Forbidden("you do not mentor this cohort", reason="not_cohort_mentor", cohort_id=cohort.id)
-    return cohort
-
-
-def require_cohort_reader(session: Session, principal: Principal | None, cohort_id: Any) -> Cohort:
-    """The cohort, if the principal manages it or belongs to it."""
-    principal = require_signed_in(principal)
-    cohort = load_cohort(session, cohort_id)
-    if not (is_cohort_mentor(session, principal, cohort.id) or is_cohort_member(session, principal, cohort.id)):
-        raise Forbidden("you are not in this cohort", reason="not_in_cohort", cohort_id=cohort.id)
-    return cohort
-
-
-def member_ids(session: Session, cohort_id: int) -> list[int]:
-    query = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id).order_by(CohortMember.user_id)
-    return list(session.scalars(query))
-
-
 def _name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
@@ -178,25 +112,9 @@ def create_cohort(db: Database, principal: Principal | None, name: str) -> Cohor
 def my_cohorts(db: Database, principal: Principal | None) -> list[CohortSummary]:
     """Mentors: the cohorts they mentor; admins: every cohort; trainees: the cohorts they belong to."""
     principal = require_signed_in(principal)
-    members = (
-        select(CohortMember.cohort_id, func.count().label("n")).group_by(CohortMember.cohort_id).subquery()
-    )
-    mentors = (
-        select(CohortMentor.cohort_id, func.count().label("n")).group_by(CohortMentor.cohort_id).subquery()
-    )
-    query = (
-        select(Cohort.id, Cohort.name, func.coalesce(members.c.n, 0), func.coalesce(mentors.c.n, 0))
-        .outerjoin(members, members.c.cohort_id == Cohort.id)
-        .outerjoin(mentors, mentors.c.cohort_id == Cohort.id)
-    )
-    if principal.is_mentor:
-        mine = select(CohortMentor.cohort_id).where(CohortMentor.user_id == principal.user_id)
-        query = query.where(Cohort.id.in_(mine))
-    elif not principal.is_admin:
-        mine = select(CohortMember.cohort_id).where(CohortMember.user_id == principal.user_id)
-        query = query.where(Cohort.id.in_(mine))
+    mentored_by, member = cohorts_visible_to(principal)
     with db.read() as session:
-        rows = session.execute(query.order_by(Cohort.name, Cohort.id)).all()
+        rows = cohort_repo.summaries(session, mentored_by=mentored_by, member=member)
     return [CohortSummary(id=r[0], name=r[1], members=int(r[2]), mentors=int(r[3])) for r in rows]
 
 
@@ -246,7 +164,7 @@ def remove_trainee(db: Database, principal: Principal | None, cohort_id: int, us
     """Take a trainee out of the cohort; their account and attempts stay."""
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        if not isinstance(user_id, int) or session.get(CohortMember, (cohort.id, user_id)) is None:
+        if not isinstance(user_id, int) or not cohort_repo.is_member_of(session, cohort.id, user_id):
             raise NotFound("that trainee is not in this cohort", reason="not_a_member")
         cohort_repo.remove_member(session, cohort.id, user_id)
         session.expire_all()
@@ -263,7 +181,7 @@ def share_cohort(db: Database, principal: Principal | None, cohort_id: int, ment
         if other.role != "mentor":
             raise InvalidInput("a cohort can be shared with mentors only", field="mentor_username",
                                reason="not_a_mentor")
-        if session.get(CohortMentor, (cohort.id, other.id)) is not None:
+        if cohort_repo.is_mentor_of(session, cohort.id, other.id):
             raise Conflict("already a mentor of this cohort", reason="already_mentor")
         cohort_repo.add_mentor(session, cohort.id, other.id)
         return _view(session, cohort)
@@ -273,7 +191,7 @@ def trainee_candidates(db: Database, principal: Principal | None, cohort_id: int
     """Trainee accounts not yet in the cohort (the "add existing" chooser)."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        inside = set(member_ids(session, cohort.id))
+        inside = set(cohort_repo.member_ids(session, cohort.id))
         return [_person(u) for u in user_repo.list_users(session, role="trainee") if u.id not in inside]
 
 

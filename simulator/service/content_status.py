@@ -16,7 +16,8 @@ from pathlib import Path
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library, get_library
 from simulator.paths import content_root
-from simulator.service.auth import Actor, require_role
+from simulator.service.policy import require_admin
+from simulator.service.principal import Actor
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
 
 def content_issues(principal: Actor, *, library: Library | None = None, cross_file: bool = True) -> list[ContentIssueView]:
     """Admin only: the issues of the content files, errors first, then by file and line."""
-    require_role(principal, "admin")
+    require_admin(principal)
     library = library if library is not None else get_library()
     views = [_view(issue) for issue in _all_issues(library, cross_file=cross_file)]
     views.sort(key=lambda v: (v.severity != "error", v.file, v.line or 0, v.field))
@@ -100,7 +101,7 @@ def content_issues(principal: Actor, *, library: Library | None = None, cross_fi
 
 def content_status(principal: Actor, *, library: Library | None = None, cross_file: bool = True) -> ContentStatus:
     """Admin only: the loaded scenario and rubric ids beside the issues."""
-    require_role(principal, "admin")
+    require_admin(principal)
     library = library if library is not None else get_library()
     return ContentStatus(
         scenarios=tuple(sorted(library.scenarios)),

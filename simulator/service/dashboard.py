@@ -37,19 +37,21 @@ from sqlalchemy.orm import Session
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.service import practice
-from simulator.service.access import require_read
 from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
-from simulator.service.auth import Principal
-from simulator.service.cohorts import (
-    Person,
-    is_cohort_member,
+from simulator.service.cohorts import Person
+from simulator.service.errors import Conflict
+from simulator.service.policy import (
+    require_act,
+    require_cohort_member_view,
     require_cohort_mentor,
     require_cohort_reader,
+    require_read,
     require_signed_in,
 )
-from simulator.service.errors import Conflict, Forbidden
+from simulator.service.principal import Principal
 from simulator.service.views import Localised, TurnView
 from simulator.store import Database
+from simulator.store import cohorts as cohort_repo
 from simulator.store.models import Attempt, CohortMember, User, utcnow
 from simulator.store.models import AttemptPrincipleCount as PrincipleCount
 from simulator.store.models import AttemptSummaryRow as Summary
@@ -171,7 +173,7 @@ class _Aggregate:
 
 
 def _members(cohort_id: int) -> Any:
-    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    return cohort_repo.member_ids_query(cohort_id)
 
 
 def _day(session: Session) -> Any:
@@ -361,10 +363,8 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
     """
     principal = require_signed_in(principal)
     with db.read() as session:
-        cohort = require_cohort_reader(session, principal, cohort_id)
-        if not is_cohort_member(session, principal, cohort.id):
-            raise Forbidden("this view is for the cohort's trainees", reason="not_cohort_member")
-        members = len(session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)).all())
+        cohort = require_cohort_member_view(session, principal, cohort_id)
+        members = len(cohort_repo.member_ids(session, cohort.id))
         agg = _aggregate(session, cohort.id)
         shared = _shared_rows(session, principal, cohort.id)
         name = cohort.name
@@ -379,7 +379,7 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
 
 
 def _shared_rows(session: Session, principal: Principal, cohort_id: int) -> list[SharedAttemptRow]:
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    members = cohort_repo.member_ids_query(cohort_id)
     rows = session.execute(
         select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at)
         .where(Attempt.shared_with_cohort.is_(True), Attempt.status == "finished", Attempt.user_id.in_(members))
@@ -407,9 +407,7 @@ def share_attempt(db: Database, principal: Principal | None, attempt_id: int, sh
     principal = require_signed_in(principal)
     with db.transaction() as session:
         attempt = practice._load(session, attempt_id, for_update=True)
-        if attempt.user_id != principal.user_id:
-            raise Forbidden("only the trainee can share their attempt", reason="not_your_attempt",
-                            attempt_id=attempt.id)
+        require_act(principal, attempt)
         if shared and attempt.status != "finished":
             raise Conflict("only a finished attempt can be shared", reason="not_finished", attempt_id=attempt.id)
         if shared:

@@ -5,7 +5,7 @@ restored from the stored JSON, moved forward, and the new turn plus the attempt'
 state commit together or not at all. The attempt therefore lives in the database after
 every turn; a browser refresh, a lost connection or a server restart resume it exactly.
 
-Authorization is decided here (see :mod:`simulator.service.access`): only the owner acts
+Authorization is asked of :mod:`simulator.service.policy`: only the owner acts
 on an attempt; the owner, admins, the owner's mentors and (for a shared attempt) the owner's
 cohort may read it. Every function refuses an anonymous caller (``principal`` None) with
 ``Forbidden`` reason ``signed_out``, like the other services, before touching the database.
@@ -35,9 +35,8 @@ from simulator.session.simulation import (
 )
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport, count_turns
-from simulator.service.access import can_read_attempt, can_review_attempt, is_owner, require_act, require_read
-from simulator.service.auth import Principal
-from simulator.service.cohorts import require_signed_in
+from simulator.service.policy import can_read_attempt, may_know_owner, require_act, require_read, require_signed_in
+from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
 from simulator.service.views import (
     AttemptSummary,
@@ -263,7 +262,7 @@ def get_attempt(db: Database, principal: Principal | None, attempt_id: int) -> A
         require_read(principal, attempt, session=session)
         scenario, rubric = _scenario(attempt.scenario_id)
         return _attempt_view(attempt, scenario, rubric, _state(attempt),
-                             owner_known=_may_know_owner(principal, attempt, session))
+                             owner_known=may_know_owner(principal, attempt, session=session))
 
 
 def active_attempt(db: Database, principal: Principal | None, scenario_id: str) -> AttemptView | None:
@@ -409,7 +408,7 @@ def debrief(db: Database, principal: Principal | None, attempt_id: int) -> Debri
             raise NotFinished(attempt.id)
         scenario, rubric = _scenario(attempt.scenario_id)
         state = _state(attempt)
-        known = _may_know_owner(principal, attempt, session)
+        known = may_know_owner(principal, attempt, session=session)
         view = _attempt_view(attempt, scenario, rubric, state, owner_known=known)
         report = _stored_report(attempt, scenario, rubric)
         if known:
@@ -421,12 +420,6 @@ def debrief(db: Database, principal: Principal | None, attempt_id: int) -> Debri
             # A cohort member reading a shared attempt: the owner's other scores are theirs alone.
             comparison = Comparison(first=None, best=None, latest=None, count=0)
     return DebriefView(attempt=view, report=report, principle_names=principle_names(rubric), comparison=comparison)
-
-
-def _may_know_owner(principal: Principal, attempt: Attempt, session: Session) -> bool:
-    """Whether the reader may see who owns the attempt and how their other attempts went: the
-    owner, admins and the owner's mentors; not a cohort member reading a shared attempt."""
-    return is_owner(principal, attempt) or can_review_attempt(principal, attempt, session=session)
 
 
 # --- helpers shared with progress ---------------------------------------------------------

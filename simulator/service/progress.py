@@ -9,9 +9,8 @@ from collections import Counter
 
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
-from simulator.service.access import require_read
-from simulator.service.auth import Principal
-from simulator.service.cohorts import require_signed_in
+from simulator.service.policy import require_read, require_read_progress, require_signed_in
+from simulator.service.principal import Principal
 from simulator.service.practice import compare, principle_names, summarise
 from simulator.service.views import AttemptSummary, PrincipleTrendPoint, ProgressView, ScenarioProgress
 from simulator.store import Database
@@ -25,6 +24,7 @@ def progress(db: Database, principal: Principal | None, user_id: int | None = No
     user_id = principal.user_id if user_id is None else user_id
     library = get_library()
     with db.read() as session:
+        require_read_progress(session, principal, user_id)
         attempts = attempt_repo.list_attempts(session, user_id)
         for attempt in attempts:
             require_read(principal, attempt, session=session)

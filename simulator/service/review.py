@@ -31,15 +31,22 @@ from simulator.engine.state import Finding, SessionState
 from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import make_finding
 from simulator.service import practice
-from simulator.service.access import require_read, require_review
-from simulator.service.auth import SYSTEM, Actor, Principal, _System
-from simulator.service.cohorts import require_cohort_mentor, require_signed_in, require_staff
+from simulator.service.principal import SYSTEM, Actor, Principal
+from simulator.service.policy import (
+    corrections_scope,
+    require_cohort_mentor,
+    require_read,
+    require_review,
+    require_signed_in,
+    require_staff,
+)
 from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
 from simulator.store import attempts as attempt_repo
+from simulator.store import cohorts as cohort_repo
 from simulator.store import review as review_repo
-from simulator.store.models import Attempt, CohortMember, CohortMentor, Correction, Turn, TurnComment, User
+from simulator.store.models import Attempt, Correction, Turn, TurnComment, User
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +266,7 @@ def review_queue(
     """Attempts of the cohort's trainees, newest first (mentors of the cohort and admins)."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+        members = cohort_repo.member_ids_query(cohort.id)
         corrections = (
             select(Turn.attempt_id, func.count(Correction.id).label("n"))
             .join(Correction, Correction.turn_id == Turn.id).group_by(Turn.attempt_id).subquery()
@@ -495,17 +502,13 @@ def export_corrections(db: Database, actor: Actor | None = SYSTEM) -> Iterator[d
     SYSTEM (the CLI) and admins export everything; a mentor only their cohorts' attempts.
     Turns whose corrections do not map to signals are left out. No names or account ids.
     """
-    if not isinstance(actor, _System):
-        principal = require_staff(actor)
-    else:
-        principal = None
+    mentor_id = corrections_scope(actor)
     with db.read() as session:
         query = (
             select(Turn.attempt_id).join(Correction, Correction.turn_id == Turn.id).distinct()
         )
-        if principal is not None and not principal.is_admin:
-            mine = select(CohortMentor.cohort_id).where(CohortMentor.user_id == principal.user_id)
-            trainees = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(mine))
+        if mentor_id is not None:
+            trainees = cohort_repo.trainees_of_mentor_query(mentor_id)
             query = query.join(Attempt, Attempt.id == Turn.attempt_id).where(Attempt.user_id.in_(trainees))
         attempt_ids = sorted(session.scalars(query))
         library = get_library()

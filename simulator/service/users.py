@@ -1,7 +1,8 @@
 """Accounts: creating, listing, editing and deleting users, exporting their data, retention.
 
-Authorization is decided here: admins manage everyone, mentors create trainees, everyone
-may see, export and delete their own account. SYSTEM (the local CLI) may do anything.
+Who may do which is asked of :mod:`simulator.service.policy`: admins manage everyone,
+mentors create trainees, everyone may see, export and delete their own account. SYSTEM
+(the local CLI) may do anything.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from simulator.service.auth import (
     AuthSettings,
     Principal,
     _System,
-    is_self_or_admin,
-    require_role,
     validate_display_name,
     validate_locale,
     validate_password,
@@ -29,6 +28,16 @@ from simulator.service.auth import (
     validate_username,
 )
 from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.service.policy import (
+    listable_role,
+    require_admin,
+    require_cohort_mentor,
+    require_create_user,
+    require_role,
+    require_empty_installation,
+    require_self_or_admin,
+    require_see_user,
+)
 from simulator.store import Database
 from simulator.store import attempts as attempt_repo
 from simulator.store import cohorts as cohort_repo
@@ -90,13 +99,7 @@ def create_user(
     trainee to that cohort (a mentor must mentor it).
     """
     validate_role(role)
-    if isinstance(actor, Principal) and not actor.is_admin:
-        if not (actor.is_mentor and role == "trainee"):
-            raise Forbidden("only admins may create this kind of account", reason="create_user_forbidden")
-    elif not isinstance(actor, (Principal, _System)):
-        raise Forbidden("no actor")
-    if allow_weak_password and actor is not SYSTEM:
-        raise Forbidden("weak passwords are only for demo accounts", reason="weak_password_forbidden")
+    require_create_user(actor, role, weak_password=allow_weak_password)
     name = validate_username(username)
     shown = validate_display_name(display_name if display_name is not None else name)
     validate_locale(locale)
@@ -106,8 +109,10 @@ def create_user(
         with db.transaction() as session:
             if user_repo.get_by_username(session, name) is not None:
                 raise Conflict("that username is taken", reason="username_taken", username=name)
-            if cohort_id is not None:
-                _check_cohort_access(session, actor, cohort_id)
+            if cohort_id is not None and isinstance(actor, Principal):
+                require_cohort_mentor(session, actor, cohort_id)
+            elif cohort_id is not None and cohort_repo.get_cohort(session, cohort_id) is None:
+                raise NotFound("cohort not found", reason="cohort_not_found")
             user = user_repo.add_user(
                 session,
                 username=name,
@@ -149,14 +154,14 @@ def bootstrap_admin(
         with db.transaction() as session:
             if not db.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises this
                 session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK_KEY)))
-            if user_repo.count_users(session):
-                raise Forbidden("this installation already has users", reason="already_bootstrapped")
+            require_empty_installation(user_repo.count_users(session))
             user = user_repo.add_user(
                 session, username=name, display_name=shown, password_hash=password_hash, role="admin", locale=locale
             )
             info = UserInfo.of(user)
     except IntegrityError:
-        raise Forbidden("this installation already has users", reason="already_bootstrapped") from None
+        require_empty_installation(1)  # a concurrent bootstrap won the race
+        raise
     log.info("first admin %d created", info.id)
     return info
 
@@ -192,18 +197,9 @@ def create_trainee(
     )
 
 
-def _check_cohort_access(session: Any, actor: Actor, cohort_id: int) -> None:
-    if cohort_repo.get_cohort(session, cohort_id) is None:
-        raise NotFound("cohort not found", reason="cohort_not_found")
-    if isinstance(actor, Principal) and not actor.is_admin:
-        if actor.user_id not in {mentor.id for mentor in cohort_repo.mentors(session, cohort_id)}:
-            raise Forbidden("you do not mentor that cohort", reason="not_cohort_mentor")
-
-
 def get_user(db: Database, actor: Actor, user_id: int) -> UserInfo:
     with db.read() as session:
-        if not (is_self_or_admin(actor, user_id) or _mentors(session, actor, user_id)):
-            raise Forbidden("you may not see this account")
+        require_see_user(session, actor, user_id)
         user = user_repo.get_user(session, user_id)
         if user is None:
             raise NotFound("user not found")
@@ -212,11 +208,7 @@ def get_user(db: Database, actor: Actor, user_id: int) -> UserInfo:
 
 def list_users(db: Database, actor: Actor, *, role: str | None = None) -> list[UserInfo]:
     """Admins see everyone; mentors see trainees (to add them to cohorts)."""
-    require_role(actor, "admin", "mentor")
-    if isinstance(actor, Principal) and actor.is_mentor:
-        if role not in (None, "trainee"):
-            raise Forbidden("mentors may list trainees only")
-        role = "trainee"
+    role = listable_role(actor, role)
     with db.read() as session:
         return [UserInfo.of(user) for user in user_repo.list_users(session, role=role)]
 
@@ -229,8 +221,7 @@ def update_profile(
     display_name: str | None = None,
     locale: str | None = None,
 ) -> UserInfo:
-    if not is_self_or_admin(actor, user_id):
-        raise Forbidden("you may edit only your own profile")
+    require_self_or_admin(actor, user_id, "edit the profile of")
     shown = validate_display_name(display_name) if display_name is not None else None
     if locale is not None:
         validate_locale(locale)
@@ -246,7 +237,7 @@ def update_profile(
 
 
 def set_role(db: Database, actor: Actor, user_id: int, role: str) -> UserInfo:
-    require_role(actor, "admin")
+    require_admin(actor)
     validate_role(role)
     with db.transaction() as session:
         user = user_repo.get_user(session, user_id)
@@ -263,8 +254,7 @@ def delete_user(db: Database, actor: Actor, user_id: int) -> None:
     """Delete an account and everything of theirs: sessions, attempts, turns, memberships,
     comments and corrections they wrote, assignments made to them. Cohorts and assignments
     they created stay (the group owns them) with the creator cleared."""
-    if not is_self_or_admin(actor, user_id):
-        raise Forbidden("you may delete only your own account")
+    require_self_or_admin(actor, user_id, "delete")
     with db.transaction() as session:
         user = user_repo.get_user(session, user_id)
         if user is None:
@@ -278,8 +268,7 @@ def delete_user(db: Database, actor: Actor, user_id: int) -> None:
 
 def export_user_data(db: Database, actor: Actor, user_id: int) -> dict[str, Any]:
     """Everything stored about a user, JSON-ready (the right of access)."""
-    if not is_self_or_admin(actor, user_id):
-        raise Forbidden("you may export only your own data")
+    require_self_or_admin(actor, user_id, "export the data of")
     with db.read() as session:
         user = user_repo.get_user(session, user_id)
         if user is None:
@@ -319,7 +308,7 @@ def purge_attempts_older_than(
     """Data retention: delete attempts untouched for ``days`` days (with their turns and
     reviews), plus dead login sessions and stale login-failure streaks. Returns how many
     attempts went."""
-    require_role(actor, "admin")
+    require_admin(actor)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise InvalidInput("days must be a whole number of at least 1", field="days", reason="days_invalid")
     now = now or datetime.now(UTC)
@@ -330,10 +319,6 @@ def purge_attempts_older_than(
         throttle_repo.prune(session, now - timedelta(days=1))
     log.info("purged %d attempts older than %d days", removed, days)
     return removed
-
-
-def _mentors(session: Any, actor: Actor, user_id: int) -> bool:
-    return isinstance(actor, Principal) and actor.is_mentor and cohort_repo.mentors_user(session, actor.user_id, user_id)
 
 
 def _who(actor: Actor) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session, aliased
 
 from simulator.store.models import Cohort, CohortMember, CohortMentor, User
 
@@ -41,6 +41,41 @@ def add_mentor(session: Session, cohort_id: int, user_id: int) -> None:
         session.flush()
 
 
+def is_member_of(session: Session, cohort_id: int, user_id: int) -> bool:
+    return session.get(CohortMember, (cohort_id, user_id)) is not None
+
+
+def is_mentor_of(session: Session, cohort_id: int, user_id: int) -> bool:
+    return session.get(CohortMentor, (cohort_id, user_id)) is not None
+
+
+def member_ids_query(cohort_id: int) -> Select[tuple[int]]:
+    """The one "members of a cohort" query, for use as a subquery (``Attempt.user_id.in_(...)``)."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+
+
+def member_ids(session: Session, cohort_id: int) -> list[int]:
+    return list(session.scalars(member_ids_query(cohort_id).order_by(CohortMember.user_id)))
+
+
+def share_a_cohort(session: Session, user_id: int, other_id: int) -> bool:
+    """Whether two users are members of one cohort (reading an attempt shared with the cohort)."""
+    mine, theirs = aliased(CohortMember), aliased(CohortMember)
+    query = (
+        select(mine.cohort_id)
+        .join(theirs, theirs.cohort_id == mine.cohort_id)
+        .where(mine.user_id == user_id, theirs.user_id == other_id)
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
+def trainees_of_mentor_query(mentor_id: int) -> Select[tuple[int]]:
+    """Members of every cohort the mentor mentors, as a subquery."""
+    mine = select(CohortMentor.cohort_id).where(CohortMentor.user_id == mentor_id)
+    return select(CohortMember.user_id).where(CohortMember.cohort_id.in_(mine))
+
+
 def members(session: Session, cohort_id: int) -> list[User]:
     query = select(User).join(CohortMember, CohortMember.user_id == User.id).where(CohortMember.cohort_id == cohort_id)
     return list(session.scalars(query.order_by(User.username)))
@@ -70,3 +105,26 @@ def mentors_user(session: Session, mentor_id: int, trainee_id: int) -> bool:
         .limit(1)
     )
     return session.scalar(query) is not None
+
+
+def summaries(
+    session: Session, *, mentored_by: int | None = None, member: int | None = None
+) -> list[tuple[int, str, int, int]]:
+    """``(id, name, members, mentors)`` of every cohort, or of those one user mentors / is in."""
+    member_counts = (
+        select(CohortMember.cohort_id, func.count().label("n")).group_by(CohortMember.cohort_id).subquery()
+    )
+    mentor_counts = (
+        select(CohortMentor.cohort_id, func.count().label("n")).group_by(CohortMentor.cohort_id).subquery()
+    )
+    query = (
+        select(Cohort.id, Cohort.name, func.coalesce(member_counts.c.n, 0), func.coalesce(mentor_counts.c.n, 0))
+        .outerjoin(member_counts, member_counts.c.cohort_id == Cohort.id)
+        .outerjoin(mentor_counts, mentor_counts.c.cohort_id == Cohort.id)
+    )
+    if mentored_by is not None:
+        query = query.where(Cohort.id.in_(select(CohortMentor.cohort_id).where(CohortMentor.user_id == mentored_by)))
+    if member is not None:
+        query = query.where(Cohort.id.in_(select(CohortMember.cohort_id).where(CohortMember.user_id == member)))
+    rows = session.execute(query.order_by(Cohort.name, Cohort.id)).all()
+    return [(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]

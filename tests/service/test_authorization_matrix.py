@@ -1,7 +1,8 @@
 """The authorization matrix of issue 5: every service function of cohorts, assignments,
 review, dashboards, practice and progress, called as each of seven callers. Each case is allowed, or refused with ``Forbidden`` and exactly the designed
 ``reason``. The design is the table in ``docs/authorization.md``; a test checks that the
-document and ``MATRIX`` below say the same.
+document and ``MATRIX`` below say the same. Every case also checks that the use case asked
+``simulator/service/policy.py`` and that any refusal was raised there.
 
 Speed: the world is built once per backend; every case runs inside one outer
 transaction that is always rolled back (service calls join it), so mutating cases do
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
-from simulator.service import assignments, cohorts, dashboard, practice, progress, review  # noqa: E402
+from simulator.service import assignments, cohorts, dashboard, policy, practice, progress, review  # noqa: E402
 from simulator.service.errors import Forbidden  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
@@ -180,20 +182,36 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         db.dispose()
 
 
+POLICY = Path(policy.__file__).resolve()
+
+
 @pytest.mark.parametrize(("rule", "caller"), CASES)
 def test_matrix(world: World, rule: Rule, caller: str) -> None:
+    """Each outcome as designed; every call asks the policy, and every refusal comes from it."""
     expected = rule.outcomes[CALLERS.index(caller)]
     principal = world[caller]
     outcome: str
+    asked: list[str] = []
+
+    def profile(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename == str(POLICY):
+            asked.append(frame.f_code.co_name)
+
     with pytest.raises(_Rollback):
         with world.db.transaction():
+            sys.setprofile(profile)
             try:
                 rule.call(world, principal)
                 outcome = OK
             except Forbidden as error:
                 outcome = error.reason
+                raised_in = traceback.extract_tb(error.__traceback__)[-1].filename
+                assert Path(raised_in).resolve() == POLICY, f"{rule.name}: refused outside the policy, in {raised_in}"
+            finally:
+                sys.setprofile(None)
             raise _Rollback
     assert outcome == expected, f"{rule.name} as {caller}: expected {expected}, got {outcome}"
+    assert asked, f"{rule.name} never asked simulator/service/policy.py"
 
 
 def test_rollback_kept_the_world_intact(world: World) -> None:

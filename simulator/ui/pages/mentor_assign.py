@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.service import assignments, cohorts, practice
+from simulator.service import assignments, cohorts, policy, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.ui.components import fmt
@@ -19,7 +19,7 @@ def render() -> None:
     db = get_db()
     st.title(t("mentor.assign.title"))
     try:
-        cohorts.require_staff(principal)
+        policy.require_staff(principal)
         cohort = choose_cohort(principal, "mentor_assign_cohort")
         if cohort is None:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.service import cohorts
+from simulator.service import cohorts, policy
 from simulator.service.auth import Principal
 from simulator.service.cohorts import CohortSummary
 from simulator.service.errors import ServiceError
@@ -48,7 +48,7 @@ def render() -> None:
     db = get_db()
     st.title(t("mentor.cohorts.title"))
     try:
-        cohorts.require_staff(principal)  # the service's own refusal, with its reason
+        policy.require_staff(principal)  # the service's own refusal, with its reason
         _create(principal)
         cohort = choose_cohort(principal, "mentor_cohorts_choose")
         if cohort is None:

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import cohorts, dashboard
+from simulator.service import dashboard, policy
 from simulator.service.dashboard import CohortDashboard, Metric
 from simulator.service.errors import ServiceError
 from simulator.ui.components import fmt
@@ -28,7 +28,7 @@ def render() -> None:
     language = ui_language()
     st.title(t("mentor.dashboard.title"))
     try:
-        cohorts.require_staff(principal)
+        policy.require_staff(principal)
         cohort = choose_cohort(principal, "mentor_dashboard_cohort")
         if cohort is None:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import cohorts, review
+from simulator.service import policy, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
@@ -29,7 +29,7 @@ def render() -> None:
     language = ui_language()
     st.title(t("mentor.review.title"))
     try:
-        cohorts.require_staff(principal)
+        policy.require_staff(principal)
         cohort = choose_cohort(principal, "mentor_review_cohort")
         if cohort is None:
             return
