@@ -38,6 +38,7 @@ from simulator.rubric.report import SessionReport, count_turns
 from simulator.service.policy import can_read_attempt, may_know_owner, require_act, require_read, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
+from simulator.service.hints import current_hint
 from simulator.service.views import (
     AttemptSummary,
     AttemptView,
@@ -582,6 +583,8 @@ def _attempt_view(
         overall=None if attempt.overall_score is None else int(round(attempt.overall_score)),
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
+        stage_history=tuple(state.stage_history),
+        hint=current_hint(state, rubric),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.content.library import get_library
-from simulator.service import auth, practice, users
+from simulator.service import auth, formatting, practice, users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.i18n import translate
@@ -122,7 +122,11 @@ def test_hint_limit(app: Callable[..., AppTest], login_token: Callable[..., str]
         at.button(key="practice_hint_button").click().run()
         assert not at.exception, at.exception
         assert any(fi("practice.hint_text", text="")[:6] in i.value for i in at.info)
-        assert at.button(key="practice_hint_button").label == fi("practice.hint_button", left=practice.MAX_HINTS - used)
+        library = get_library()
+        cost = library.rubric_for(library.scenario(SCENARIO)).scoring.hint_cost
+        label = at.button(key="practice_hint_button").label
+        assert f"({practice.MAX_HINTS - used} jäljellä)" in label, label
+        assert f"−{formatting.short_number(cost, 'fi')} " in label, "the price is on the button, not only in a tooltip"
     assert at.button(key="practice_hint_button").disabled
     assert fi("practice.hint_none_left", max=practice.MAX_HINTS) in texts(at)
 
@@ -182,3 +186,26 @@ def _go(at: AppTest, name: str) -> None:
     at._page_hash = calc_hash(name)  # st.Page's script hash is the hash of its url_path
     at.run()
     assert not at.exception, at.exception
+
+
+def test_the_hint_survives_a_refresh_and_leaves_with_its_stage(
+    app: Callable[..., AppTest], login_token: Callable[..., str]
+) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    at.button(key="practice_hint_button").click().run()
+    hint_prefix = fi("practice.hint_text", text="")
+    shown = [i.value for i in at.info if i.value.startswith(hint_prefix)]
+    assert len(shown) == 1
+    again = app(login_token("trainee"))  # a refresh: a new session, nothing kept in memory
+    again.run()
+    again.button(key=f"picker_continue_{SCENARIO}").click().run()
+    assert [i.value for i in again.info if i.value.startswith(hint_prefix)] == shown, "the same hint after a refresh"
+
+
+def test_the_ladder_names_each_steps_status(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    shown = texts(at)
+    assert fi("practice.ladder_status.current") in shown and fi("practice.ladder_status.ahead") in shown
+    for reply in REPLIES[:3]:
+        send(at, reply)
+    assert fi("practice.ladder_status.visited") in texts(at)

@@ -16,7 +16,8 @@ def finding_line(finding: FindingView, language: str) -> str:
 
     Words the message already quotes are not listed again.
     """
-    icon = "✅" if finding.polarity == "positive" else "⚠️"
+    # Material Symbols from Streamlit's bundled font: they show without an emoji font.
+    icon = ":green[:material/check_circle:]" if finding.polarity == "positive" else ":orange[:material/error:]"
     name = escape(finding.name.get(language) or finding.principle)
     message = finding.message.get(language) or finding.message.get("fi") or ""
     quotes = ", ".join(escape(formatting.quoted(s.text, language)) for s in finding.spans

@@ -129,7 +129,7 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
         with trainee_message():
             st.text(turn.reply)
             for finding in turn.findings:
-                icon = "✅" if finding.polarity == "positive" else "⚠️"
+                icon = ":green[:material/check_circle:]" if finding.polarity == "positive" else ":orange[:material/error:]"
                 st.caption(f"{icon} {escape(finding.name.get(language) or finding.principle)}")
         with client_message():
             st.text(turn.client_line)

@@ -17,6 +17,8 @@ from simulator.ui.components.feedback import finding_line, render_reply
 from simulator.ui.components.text import escape
 
 CHOOSER_KEY = "debrief_chooser"
+# Vega expression: a long stage name ("Ohjauksellinen vaihe") on two lines instead of cut.
+WRAP_LABEL = "split(datum.label, ' ')"
 
 
 def render() -> None:
@@ -104,9 +106,10 @@ def _stages_chart(view: DebriefView, language: str) -> None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("stage:N", sort=alt.SortField("order"), title=stage_title, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("stage:N", sort=alt.SortField("order"), title=stage_title,
+                    axis=alt.Axis(labelAngle=0, labelLimit=0, labelExpr=WRAP_LABEL)),
             xOffset="attempt:N",
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title, axis=alt.Axis(format="d")),
             color=alt.Color("attempt:N", title=attempt_title),
             tooltip=[alt.Tooltip("stage:N", title=stage_title), alt.Tooltip("attempt:N", title=attempt_title),
                      alt.Tooltip("score:Q", title=score_title)],
@@ -126,7 +129,7 @@ def _strengths(view: DebriefView, language: str) -> None:
         if not items:
             st.caption(t("debrief.strengths_none"))
         for item in items:
-            st.markdown(f"- ✅ **{escape(item.name.get(language) or item.principle)}** "
+            st.markdown(f"- :green[:material/check_circle:] **{escape(item.name.get(language) or item.principle)}** "
                         f"{escape(t('debrief.times', count=item.count))}")
     with right:
         st.markdown(f"#### {escape(t('debrief.to_practise'))}")
@@ -135,19 +138,27 @@ def _strengths(view: DebriefView, language: str) -> None:
             st.caption(t("debrief.to_practise_none"))
         for item in items:
             example = item.example.get(language) or ""
-            line = f"- 🎯 **{escape(item.name.get(language) or item.principle)}**"
+            line = f"- :blue[:material/target:] **{escape(item.name.get(language) or item.principle)}**"
             if example:
                 line += f"  \n  {escape(t('debrief.example', example=formatting.quoted(example, language)))}"
             st.markdown(line)
 
 
 def _outcomes(view: DebriefView, language: str) -> None:
+    """Each statement with an icon *and* a word (no emoji font needed), and for an unmet one
+    the conditions that failed in this meeting rather than the rule's either/or sentence."""
     st.markdown(f"#### {escape(t('debrief.outcomes'))}")
     st.caption(t("debrief.outcomes_intro"))
     for outcome in view.report.outcomes:
-        icon = "✅" if outcome.met else "❌"
-        st.markdown(f"{icon} **{escape(outcome.statement.get(language) or '')}**  \n"
-                    f"{escape(outcome.explanation.get(language) or '')}")
+        if outcome.met:
+            mark = f":green[:material/check_circle: **{escape(t('debrief.outcome_met'))}**]"
+            detail = outcome.explanation.get(language) or ""
+        else:
+            mark = f":red[:material/cancel: **{escape(t('debrief.outcome_not_met'))}**]"
+            reasons = [t(f"debrief.outcome_reason.{code}") for code in getattr(outcome, "reasons", [])]
+            detail = t("debrief.outcome_why", reasons="; ".join(reasons)) if reasons else (
+                outcome.explanation.get(language) or "")
+        st.markdown(f"{mark} · **{escape(outcome.statement.get(language) or '')}**  \n{escape(detail)}")
 
 
 def _comparison(view: DebriefView) -> None:
@@ -164,11 +175,13 @@ def _comparison(view: DebriefView) -> None:
         if summary is None:
             continue
         row = {t("debrief.col_which"): label + (f" ({t('debrief.this_one')})" if summary.id == view.attempt.id else ""),
-               t("debrief.col_date"): _date(summary), t("debrief.overall"): summary.overall}
-        for stage in view.attempt.stages:
-            row[stage.name.get(ui_language()) or stage.id] = summary.stages.get(stage.id)
+               t("debrief.col_date"): fmt.day(summary.finished_at or summary.started_at),
+               t("debrief.overall"): _score(summary.overall)}
+        for stage in view.attempt.stages:  # a step not reached shows a dash, never "None"
+            row[stage.name.get(ui_language()) or stage.id] = _score(summary.stages.get(stage.id))
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # A Markdown table wraps its cells, so no column is clipped on a narrow screen.
+    st.table(pd.DataFrame(rows).set_index(t("debrief.col_which")))
     st.caption(t("debrief.comparison_count", count=comparison.count))
 
 

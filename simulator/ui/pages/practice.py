@@ -2,7 +2,7 @@
 
 The attempt lives in the database; this page redraws it from there on every run, so a
 refresh, a lost connection or a server restart resume exactly where the trainee was.
-``st.session_state`` only remembers which attempt is open and the last hint shown.
+``st.session_state`` only remembers which attempt is open.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from simulator.ui.components.text import escape, prose
 from simulator.ui.components.trust import render_trust
 
 INPUT_KEY = "practice_input"
-HINT_KEY = "practice_hint"
 CONFIRM_END_KEY = "practice_confirm_end"
 NOTICE_KEY = "practice_notice"
 
@@ -96,7 +95,7 @@ def _conversation(view: AttemptView, language: str) -> None:
 
 def _sidebar(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
     with st.sidebar:
-        render_ladder(view.stages, view.stage, language)
+        render_ladder(view.stages, view.stage, language, history=view.stage_history, turns=view.turns)
         previous = view.turns[-1].trust_before if view.turns else None
         render_trust(view.trust, view.trust_low_below, view.trust_high_from, previous=previous)
         counts = view.counts
@@ -114,28 +113,30 @@ def _sidebar(db: Database, principal: Principal, view: AttemptView, language: st
 
 
 def _hint(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
-    shown = st.session_state.get(HINT_KEY)
-    label = t("practice.hint_button", left=view.hints_left)
+    """The hint button with its price on it (no hover needed on a phone), and the hint of
+    this stage, which the service reads from the stored meeting (so it survives a refresh
+    and disappears when the meeting moves to another stage)."""
+    cost = view.hint_cost
+    label = t("practice.hint_button", left=view.hints_left, count=int(cost) if float(cost).is_integer() else float(cost))
     clicked = st.button(
         label,
         key="practice_hint_button",
         disabled=view.hints_left <= 0,
-        help=t("practice.hint_help", cost=fmt.short_number(view.hint_cost), max=practice.MAX_HINTS),
+        help=t("practice.hint_help", cost=float(view.hint_cost), max=practice.MAX_HINTS),
         width="stretch",
     )
     if clicked:
         try:
-            hint = practice.hint(db, principal, view.id)
+            practice.hint(db, principal, view.id)
         except ServiceError as error:
             st.error(errors.message("practice", error))
         else:
-            st.session_state[HINT_KEY] = (view.id, hint)
             st.rerun()
     if view.hints_left <= 0:
         st.caption(t("practice.hint_none_left", max=practice.MAX_HINTS))
-    if shown and shown[0] == view.id:
-        hint = shown[1]
-        st.info(t("practice.hint_text", text=hint.text.get(language) or hint.text.get("fi", "")), icon="💡")
+    if view.hint is not None:
+        text = view.hint.get(language) or view.hint.get("fi", "")
+        st.info(t("practice.hint_text", text=text), icon=":material/lightbulb:")
 
 
 def _end(db: Database, principal: Principal, view: AttemptView) -> None:
@@ -153,7 +154,6 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
         except ServiceError as error:
             st.error(errors.message("practice", error))
             return
-        st.session_state.pop(HINT_KEY, None)
         routing.forget_attempt("practice")
         routing.go("debrief", view.id)
     if no.button(t("practice.end_no"), key="practice_end_no"):
