@@ -13,6 +13,7 @@ import html
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import streamlit as st
@@ -158,6 +159,10 @@ def logout_form_html() -> str:
     )
 
 
+# Bundled and served by Streamlit from this server: a ":material/..." page icon made every
+# browser fetch the favicon from a third-party font CDN.
+FAVICON: Final = Path(__file__).with_name("static") / "favicon.png"
+
 # Streamlit pads highlighted words sideways, which reads as extra spaces around them
 # ("Hei  Furaha ,"); the highlight keeps only its vertical padding. Static CSS, no user text.
 SHELL_CSS: Final = "<style>span.stMarkdownColoredBackground{padding-left:0 !important;padding-right:0 !important}</style>"
@@ -174,7 +179,7 @@ def account_box(principal: Principal) -> None:
 
 def main() -> None:
     """The entry point ``streamlit_app.py`` calls on every run."""
-    st.set_page_config(page_title="Kohtaamo", page_icon=":material/handshake:", layout="centered")
+    st.set_page_config(page_title="Kohtaamo", page_icon=str(FAVICON), layout="centered")
     st.html(SHELL_CSS)
     principal = current_principal()
     single = len(specs_for(principal)) == 1

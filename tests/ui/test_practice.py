@@ -209,3 +209,18 @@ def test_the_ladder_names_each_steps_status(app: Callable[..., AppTest], login_t
     for reply in REPLIES[:3]:
         send(at, reply)
     assert fi("practice.ladder_status.visited") in texts(at)
+
+
+def test_step_and_trust_are_also_above_the_chat(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    """The phone's view: the sidebar is a drawer there, so the main column repeats both."""
+    at = start_attempt(app(login_token("trainee")))
+    shown = texts(at)
+    assert fi("practice.compact_stage", n=1, total=4, stage="Empatiavaihe") in shown
+    assert any(fi("practice.compact_trust", trust="", band="").split("{")[0][:12] in (p.proto.text or "")
+               for p in at.get("progress"))
+
+
+def test_the_favicon_is_bundled() -> None:
+    from simulator.ui import navigation
+
+    assert navigation.FAVICON.is_file() and navigation.FAVICON.read_bytes().startswith(b"\x89PNG")

@@ -20,6 +20,7 @@ from simulator.ui.components.context import get_db, require_principal, t, ui_lan
 from simulator.ui.components.feedback import render_feedback, render_reply
 from simulator.ui.components.ladder import render_ladder
 from simulator.ui.components.text import escape, prose
+from simulator.ui.components.trust import band as trust_band
 from simulator.ui.components.trust import render_trust
 
 INPUT_KEY = "practice_input"
@@ -65,11 +66,37 @@ def render() -> None:
         if view.finished:
             _read_only(view)
             return
+    _compact_status(view, language)
     with st.expander(t("practice.brief_title"), expanded=not view.turns):
         st.markdown(prose(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
     _notice()
+
+
+# On a phone the sidebar is a drawer: the step and the client's trust must still be in
+# sight above the chat, also when the chat has scrolled (sticky under the top bar). On
+# wider screens the sidebar shows them, so this box hides.
+COMPACT_CSS = (
+    "<style>@media (min-width: 769px){.st-key-practice_compact_status{display:none}}"
+    "@media (max-width: 768px){[data-testid=stLayoutWrapper]:has(> .st-key-practice_compact_status)"
+    "{position:sticky;top:3.75rem;z-index:50;background-color:#fff}}</style>"
+)
+
+
+def _compact_status(view: AttemptView, language: str) -> None:
+    """One line above the chat: step n/4 and its name, trust and its band."""
+    st.html(COMPACT_CSS)
+    ids = [s.id for s in view.stages]
+    with st.container(key="practice_compact_status", border=True):
+        if view.stage in ids:
+            info = view.stages[ids.index(view.stage)]
+            st.markdown(t("practice.compact_stage", n=ids.index(view.stage) + 1, total=len(ids),
+                          stage=escape(info.name.get(language) or view.stage)))
+        band = {"low": "practice.trust_low", "mid": "practice.trust_mid", "high": "practice.trust_high"}[
+            trust_band(view.trust, view.trust_low_below, view.trust_high_from)]
+        st.progress(max(0, min(100, view.trust)) / 100,
+                    text=t("practice.compact_trust", trust=view.trust, band=t(band)))
 
 
 def _read_only(view: AttemptView) -> None:
