@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from simulator.service import auth, cohorts
 from simulator.service.auth import Principal
 from simulator.store import Database
+from simulator.ui.components.text import escape
 from simulator.ui.i18n import translate
 from simulator.ui.navigation import specs_for
 from simulator.ui.session import TEST_TOKEN_KEY
@@ -73,7 +74,8 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
 
     # the trainee sees it first, with its status, and completes it
     trainee_at = go(app(login_token("trainee")).run(), "picker")
-    assert translate("fi", "cohort.assigned_status", status=translate("fi", "cohort.status.not_started")) in _texts(trainee_at)
+    not_started = translate("fi", "cohort.assigned_status", status=translate("fi", "cohort.status.not_started"))
+    assert f":orange-badge[{escape(not_started)}]" in _texts(trainee_at)
     attempt_id = finished_attempt(ui_db, "trainee", "trainee", REPLIES)
 
     # review: dismiss a finding and comment

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import practice
+from simulator.service import assignments, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptView
 from simulator.store import Database
 from simulator.ui.components import errors, fmt, routing
+from simulator.ui.components.assignment import by_scenario, render_assignment
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import render_feedback, render_reply
@@ -66,6 +67,7 @@ def render() -> None:
         if view.finished:
             _read_only(view)
             return
+    _assignment(db, principal, view)
     _compact_status(view, language)
     with st.expander(t("practice.brief_title"), expanded=not view.turns):
         st.markdown(prose(view.brief))
@@ -97,6 +99,19 @@ def _compact_status(view: AttemptView, language: str) -> None:
             trust_band(view.trust, view.trust_low_below, view.trust_high_from)]
         st.progress(max(0, min(100, view.trust)) / 100,
                     text=t("practice.compact_trust", trust=view.trust, band=t(band)))
+
+
+def _assignment(db: Database, principal: Principal, view: AttemptView) -> None:
+    """The mentor's assignment of this scenario, if any: status, due date, message."""
+    try:
+        mine = by_scenario(assignments.my_assignments(db, principal)).get(view.scenario_id)
+    except ServiceError:
+        return
+    if mine is None:
+        return
+    render_assignment(mine, key="practice_assignment")
+    if mine.status == "overdue":
+        st.caption(t("practice.assignment_overdue"))
 
 
 def _read_only(view: AttemptView) -> None:
