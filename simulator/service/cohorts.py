@@ -1,5 +1,11 @@
-"""Cohorts: a mentor's team of trainees. Create one, add and remove trainees (existing
-accounts, or new ones with a one-time password to hand over), share it with another mentor.
+"""Cohorts: a mentor's team of trainees. Create one, invite trainees with a code, add new
+ones (with a one-time password to hand over) or those the mentor opened, remove them, share
+the cohort with another mentor; a trainee joins with a code or leaves.
+
+Consent: a mentor never gains a trainee's past data without the trainee's or an admin's
+action. Trainees join by accepting an invitation code, or are placed by an admin; a mentor
+places only trainee accounts they opened themselves. Every membership change is recorded
+in the audit log (:mod:`simulator.service.audit`).
 
 Every use case asks :mod:`simulator.service.policy` first (the table is in
 ``docs/authorization.md``). Every function takes the database first and the acting
@@ -8,15 +14,28 @@ principal second (``None`` = anonymous, always refused), like the practice servi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from simulator.service import audit
 from simulator.service import users as user_service
-from simulator.service.policy import cohorts_visible_to, require_cohort_mentor, require_signed_in, require_staff
+from simulator.service.policy import (
+    candidates_created_by,
+    cohorts_visible_to,
+    load_cohort,
+    require_cohort_mentor,
+    require_join_by_invitation,
+    require_leave_cohort,
+    require_place_trainee,
+    require_signed_in,
+    require_staff,
+)
 from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.store import Database
@@ -27,6 +46,7 @@ from simulator.store.models import Cohort
 log = logging.getLogger(__name__)
 
 COHORT_NAME_MAX = 200
+INVITATION_DAYS = 14
 ONE_TIME_PASSWORD_BYTES = 9  # 12 URL-safe characters: easy to read out, 72 bits
 
 
@@ -57,6 +77,15 @@ class CohortView:
     name: str
     members: tuple[Person, ...]
     mentors: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A join code just made; shown to the mentor once."""
+
+    cohort_id: int
+    code: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -134,7 +163,11 @@ def add_trainee(db: Database, principal: Principal | None, cohort_id: int, user_
             raise NotFound("no such user", reason="user_not_found")
         if user.role != "trainee":
             raise InvalidInput("only trainees can be members", field="user_id", reason="not_a_trainee")
-        cohort_repo.add_member(session, cohort.id, user.id)
+        assert principal is not None
+        require_place_trainee(session, principal, user.id)
+        if not cohort_repo.is_member_of(session, cohort.id, user.id):
+            cohort_repo.add_member(session, cohort.id, user.id)
+            audit.record(session, principal, audit.PLACED, subject_id=user.id, cohort_id=cohort.id)
         return _view(session, cohort)
 
 
@@ -167,6 +200,7 @@ def remove_trainee(db: Database, principal: Principal | None, cohort_id: int, us
         if not isinstance(user_id, int) or not cohort_repo.is_member_of(session, cohort.id, user_id):
             raise NotFound("that trainee is not in this cohort", reason="not_a_member")
         cohort_repo.remove_member(session, cohort.id, user_id)
+        audit.record(session, principal, audit.REMOVED, subject_id=user_id, cohort_id=cohort.id)
         session.expire_all()
         return _view(session, cohort)
 
@@ -188,22 +222,88 @@ def share_cohort(db: Database, principal: Principal | None, cohort_id: int, ment
 
 
 def trainee_candidates(db: Database, principal: Principal | None, cohort_id: int) -> list[Person]:
-    """Trainee accounts not yet in the cohort (the "add existing" chooser)."""
+    """Trainees the caller may place in the cohort (the "add existing" chooser): for a mentor
+    only the accounts they opened, for an admin every trainee; others join with a code."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        inside = set(cohort_repo.member_ids(session, cohort.id))
-        return [_person(u) for u in user_repo.list_users(session, role="trainee") if u.id not in inside]
+        assert principal is not None
+        creator = candidates_created_by(principal)
+        return [_person(u) for u in cohort_repo.trainees_created_by(session, creator, not_in_cohort=cohort.id)]
+
+
+def create_invitation(
+    db: Database, principal: Principal | None, cohort_id: int, *, valid_days: int = INVITATION_DAYS
+) -> Invitation:
+    """A code trainees enter to join the cohort; shown once (only its hash is stored)."""
+    if not isinstance(valid_days, int) or isinstance(valid_days, bool) or not 1 <= valid_days <= 90:
+        raise InvalidInput("an invitation is valid for 1 to 90 days", field="valid_days", reason="days_invalid")
+    code = _new_code()
+    expires = datetime.now(UTC) + timedelta(days=valid_days)
+    with db.transaction() as session:
+        cohort = require_cohort_mentor(session, principal, cohort_id)
+        assert principal is not None
+        cohort_repo.add_invitation(session, cohort.id, _code_hash(code), created_by=principal.user_id,
+                                   expires_at=expires)
+    return Invitation(cohort_id=cohort.id, code=code, expires_at=expires)
+
+
+def join_cohort(db: Database, principal: Principal | None, code: str) -> CohortSummary:
+    """A trainee accepts an invitation: their consent to let the cohort's mentors read their practice."""
+    principal = require_join_by_invitation(principal)
+    normalised = _normalise_code(code)
+    with db.transaction() as session:
+        invitation = cohort_repo.invitation_by_hash(session, _code_hash(normalised)) if normalised else None
+        if invitation is None or invitation.expires_at <= datetime.now(UTC):
+            raise InvalidInput("that code is not valid (it may have expired)", field="code", reason="invitation_invalid")
+        cohort = load_cohort(session, invitation.cohort_id)
+        if not cohort_repo.is_member_of(session, cohort.id, principal.user_id):
+            cohort_repo.add_member(session, cohort.id, principal.user_id)
+            audit.record(session, principal, audit.JOINED, subject_id=principal.user_id, cohort_id=cohort.id)
+        rows = cohort_repo.summaries(session, member=principal.user_id)
+    return next(CohortSummary(id=r[0], name=r[1], members=r[2], mentors=r[3]) for r in rows if r[0] == cohort.id)
+
+
+def leave_cohort(db: Database, principal: Principal | None, cohort_id: int) -> None:
+    """A trainee leaves a cohort; its mentors can no longer read their practice."""
+    with db.transaction() as session:
+        cohort = require_leave_cohort(session, principal, cohort_id)
+        assert principal is not None
+        cohort_repo.remove_member(session, cohort.id, principal.user_id)
+        audit.record(session, principal, audit.LEFT, subject_id=principal.user_id, cohort_id=cohort.id)
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out loud or typed from paper
+CODE_LENGTH = 12  # 60 bits; a guess also needs a live, unexpired invitation
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _normalise_code(code: Any) -> str:
+    if not isinstance(code, str) or len(code) > 64:
+        return ""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(_normalise_code(code).encode("ascii", "ignore")).hexdigest()
 
 
 __all__ = [
     "CohortSummary",
     "CohortView",
+    "Invitation",
     "NewTrainee",
     "Person",
     "add_new_trainee",
     "add_trainee",
     "create_cohort",
+    "create_invitation",
     "get_cohort",
+    "join_cohort",
+    "leave_cohort",
     "my_cohorts",
     "remove_trainee",
     "share_cohort",

@@ -37,6 +37,8 @@ from sqlalchemy.orm import Session
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.service import practice
+from simulator.service import audit
+from simulator.service._csv import csv_cell
 from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
 from simulator.service.cohorts import Person
 from simulator.service.errors import Conflict
@@ -431,6 +433,8 @@ def read_shared_attempt(db: Database, principal: Principal | None, attempt_id: i
         state = practice._state(attempt)
         report = practice._stored_report(attempt, scenario, rubric)
         mine = attempt.user_id == principal.user_id
+        owner = attempt.user_id
+    audit.record_read(db, principal, owner, attempt_id, "shared attempt")
     return SharedAttemptView(
         attempt_id=attempt.id,
         scenario_title=scenario.title,
@@ -445,14 +449,7 @@ def read_shared_attempt(db: Database, principal: Principal | None, attempt_id: i
 
 # --- CSV ------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """Spreadsheet-safe: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_cell = csv_cell  # spreadsheet-safe cells: see simulator/service/_csv.py
 
 
 def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pseudonymise: bool = False) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from simulator.service.principal import Actor, Principal, _System
 from simulator.service.errors import Forbidden, NotFound
 from simulator.store import cohorts as cohort_repo
+from simulator.store import users as user_repo
 from simulator.store.models import Cohort
 
 # --- who is calling -----------------------------------------------------------------------
@@ -172,6 +173,50 @@ def require_cohort_member_view(session: Session, principal: Principal | None, co
     assert isinstance(principal, Principal)
     if not is_cohort_member(session, principal, cohort.id):
         raise Forbidden("this view is for the cohort's trainees", reason="not_cohort_member")
+    return cohort
+
+
+# --- cohort membership: consent -------------------------------------------------------------
+
+
+def may_place_trainee(session: Session, principal: Principal, trainee_id: int) -> bool:
+    """Whether the caller may put this trainee into a cohort they manage without the trainee acting.
+
+    Admins place anyone. A mentor only places trainees whose account they opened themselves;
+    anyone else joins by accepting an invitation (a code), so no mentor gains a trainee's past
+    attempts without the trainee's or an admin's action.
+    """
+    if principal.is_admin:
+        return True
+    return principal.is_mentor and user_repo.creator_of(session, trainee_id) == principal.user_id
+
+
+def candidates_created_by(principal: Principal) -> int | None:
+    """Whose trainees the "add existing" chooser lists: every trainee for admins (``None``),
+    for a mentor only the accounts they opened (anyone else joins with a code)."""
+    return None if principal.is_admin else principal.user_id
+
+
+def require_place_trainee(session: Session, principal: Principal, trainee_id: int) -> None:
+    if not may_place_trainee(session, principal, trainee_id):
+        raise Forbidden("this trainee joins by accepting an invitation", reason="needs_consent",
+                        user_id=trainee_id)
+
+
+def require_join_by_invitation(principal: Principal | None) -> Principal:
+    """Accepting an invitation code: trainees only (staff are added as mentors instead)."""
+    principal = require_signed_in(principal)
+    if principal.role != "trainee":
+        raise Forbidden("only trainees join cohorts as members", reason="not_a_trainee")
+    return principal
+
+
+def require_leave_cohort(session: Session, principal: Principal | None, cohort_id: Any) -> Cohort:
+    """A trainee may leave a cohort they are in (``not_in_cohort`` otherwise)."""
+    principal = require_signed_in(principal)
+    cohort = load_cohort(session, cohort_id)
+    if not is_cohort_member(session, principal, cohort.id):
+        raise Forbidden("you are not in this cohort", reason="not_in_cohort", cohort_id=cohort.id)
     return cohort
 
 

@@ -35,6 +35,7 @@ from simulator.session.simulation import (
 )
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport, count_turns
+from simulator.service import audit
 from simulator.service.policy import can_read_attempt, may_know_owner, require_act, require_read, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -262,8 +263,11 @@ def get_attempt(db: Database, principal: Principal | None, attempt_id: int) -> A
         attempt = _load(session, attempt_id)
         require_read(principal, attempt, session=session)
         scenario, rubric = _scenario(attempt.scenario_id)
-        return _attempt_view(attempt, scenario, rubric, _state(attempt),
+        view = _attempt_view(attempt, scenario, rubric, _state(attempt),
                              owner_known=may_know_owner(principal, attempt, session=session))
+        owner = attempt.user_id
+    audit.record_read(db, principal, owner, view.id, "practice view")
+    return view
 
 
 def active_attempt(db: Database, principal: Principal | None, scenario_id: str) -> AttemptView | None:
@@ -420,6 +424,8 @@ def debrief(db: Database, principal: Principal | None, attempt_id: int) -> Debri
         else:
             # A cohort member reading a shared attempt: the owner's other scores are theirs alone.
             comparison = Comparison(first=None, best=None, latest=None, count=0)
+        owner = attempt.user_id
+    audit.record_read(db, principal, owner, view.id, "debrief")
     return DebriefView(attempt=view, report=report, principle_names=principle_names(rubric), comparison=comparison)
 
 

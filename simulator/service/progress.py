@@ -9,6 +9,7 @@ from collections import Counter
 
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
+from simulator.service import audit
 from simulator.service.policy import require_read, require_read_progress, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.practice import compare, principle_names, summarise
@@ -33,6 +34,8 @@ def progress(db: Database, principal: Principal | None, user_id: int | None = No
         summaries = [summarise(a) for a in finished]
         active = tuple(summarise(a) for a in attempts if a.status == "active")
         points = [p for a in finished for p in _principle_points(a)]
+    if attempts:
+        audit.record_read(db, principal, user_id, None, "progress (all attempts)")
 
     names: dict[str, dict[str, str]] = {}
     stage_names: dict[str, dict[str, str]] = {}

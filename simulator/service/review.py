@@ -32,6 +32,7 @@ from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import make_finding
 from simulator.service import practice
 from simulator.service.principal import SYSTEM, Actor, Principal
+from simulator.service import audit
 from simulator.service.policy import (
     corrections_scope,
     require_cohort_mentor,
@@ -311,6 +312,8 @@ def open_attempt(db: Database, principal: Principal | None, attempt_id: int) -> 
         trainee_name = trainee.display_name if trainee else "?"
         report = practice._stored_report(attempt, scenario, rubric) if attempt.status == "finished" else None
         engine_overall = engine_report(attempt).overall if report is not None else None
+        owner = attempt.user_id
+    audit.record_read(db, principal, owner, attempt_id, "review")
     findings = corrected_findings(rubric, state, corrections)
     by_comments, by_corrections = _group(comments), _group(correction_views)
     turns = []

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from simulator.service import audit
 from simulator.service.auth import (
     SYSTEM,
     Actor,
@@ -121,9 +122,11 @@ def create_user(
                 role=role,
                 locale=locale,
                 must_change_password=must_change_password,
+                created_by=actor.user_id if isinstance(actor, Principal) else None,
             )
             if cohort_id is not None:
                 cohort_repo.add_member(session, cohort_id, user.id)
+                audit.record(session, actor, audit.OPENED_ACCOUNT, subject_id=user.id, cohort_id=cohort_id)
             info = UserInfo.of(user)
     except IntegrityError:  # a concurrent create of the same name won the race
         raise Conflict("that username is taken", reason="username_taken", username=name) from None

@@ -1,11 +1,13 @@
-"""Cohorts, their members (trainees) and mentors."""
+"""Cohorts, their members (trainees) and mentors, and the invitations to join."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from simulator.store.models import Cohort, CohortMember, CohortMentor, User
+from simulator.store.models import Cohort, CohortInvitation, CohortMember, CohortMentor, User
 
 
 def create_cohort(session: Session, name: str, *, created_by: int | None) -> Cohort:
@@ -128,3 +130,24 @@ def summaries(
         query = query.where(Cohort.id.in_(select(CohortMember.cohort_id).where(CohortMember.user_id == member)))
     rows = session.execute(query.order_by(Cohort.name, Cohort.id)).all()
     return [(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def trainees_created_by(session: Session, creator_id: int | None, *, not_in_cohort: int) -> list[User]:
+    """Trainee accounts outside a cohort: those one mentor opened, or (``None``) every one."""
+    query = select(User).where(User.role == "trainee", User.id.not_in(member_ids_query(not_in_cohort)))
+    if creator_id is not None:
+        query = query.where(User.created_by == creator_id)
+    return list(session.scalars(query.order_by(User.username)))
+
+
+def add_invitation(session: Session, cohort_id: int, code_hash: str, *, created_by: int | None,
+                   expires_at: datetime) -> CohortInvitation:
+    invitation = CohortInvitation(cohort_id=cohort_id, code_hash=code_hash, created_by=created_by,
+                                  expires_at=expires_at)
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def invitation_by_hash(session: Session, code_hash: str) -> CohortInvitation | None:
+    return session.scalars(select(CohortInvitation).where(CohortInvitation.code_hash == code_hash)).one_or_none()

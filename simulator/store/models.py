@@ -86,6 +86,9 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="fi")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who opened the account (revision 0004): a mentor may place only trainees they opened.
+    # No foreign key (see the migration); store.users.delete_user clears it instead.
+    created_by: Mapped[int | None] = mapped_column(Integer)
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -277,3 +280,43 @@ class AttemptPrincipleCount(Base):
     principle_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     kept: Mapped[int] = mapped_column(Integer, default=0)
     broken: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- revision 0004: consent for cohort membership, the audit log ---------------------------
+
+
+class CohortInvitation(Base):
+    """A code a mentor hands to trainees; accepting it is the trainee's consent to join.
+
+    Only the SHA-256 of the code is stored, like login tokens.
+    """
+
+    __tablename__ = "cohort_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class AuditEvent(Base):
+    """Who did what with whose data: membership changes and staff reading another's attempt.
+
+    Ids are kept as plain numbers with the names beside them (no foreign keys), so the record
+    outlives a deleted account, cohort or attempt.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject_name: Mapped[str] = mapped_column(String(64), default="")
+    cohort_id: Mapped[int | None] = mapped_column(Integer)
+    attempt_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(500), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from simulator.store.models import User, utcnow
@@ -12,6 +12,11 @@ from simulator.store.models import User, utcnow
 
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def creator_of(session: Session, user_id: int) -> int | None:
+    """Who opened the account (``None``: SYSTEM, self-service or before revision 0004)."""
+    return session.scalar(select(User.created_by).where(User.id == user_id))
 
 
 def get_by_username(session: Session, username: str) -> User | None:
@@ -28,6 +33,7 @@ def add_user(
     locale: str = "fi",
     must_change_password: bool = False,
     created_at: datetime | None = None,
+    created_by: int | None = None,
 ) -> User:
     """Insert and flush, so the id is known and a duplicate fails here, inside the caller's transaction."""
     user = User(
@@ -38,6 +44,7 @@ def add_user(
         locale=locale,
         must_change_password=must_change_password,
         created_at=created_at or utcnow(),
+        created_by=created_by,
     )
     session.add(user)
     session.flush()
@@ -59,7 +66,12 @@ def count_users(session: Session, *, role: str | None = None) -> int:
 
 
 def delete_user(session: Session, user_id: int) -> bool:
-    """Delete the row; the database cascades to sessions, attempts, turns, memberships, comments."""
+    """Delete the row; the database cascades to sessions, attempts, turns, memberships, comments.
+
+    Accounts this user opened forget their creator, so a later account that happens to get
+    the same id (SQLite may reuse the highest rowid) cannot inherit the right to place them.
+    """
+    session.execute(update(User).where(User.created_by == user_id).values(created_by=None))
     result = session.execute(delete(User).where(User.id == user_id))
     session.expire_all()  # cascaded rows may still sit in the identity map
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cohorts_world import SCENARIO, need_scenario, play, principal  # noqa: E402
+from test_cohorts_world import SCENARIO, join, need_scenario, play, principal  # noqa: E402
 
 from simulator.content.library import get_library  # noqa: E402
 from simulator.service import assignments, cohorts, practice  # noqa: E402
@@ -37,7 +37,7 @@ def test_trainee_sees_assignments_with_status_and_mentor_sees_completion(db: Dat
     anna, ben, cid = (principal(db, n, "trainee", n.title()) for n in ("anna", "ben", "cid"))
     cohort = cohorts.create_cohort(db, mentor, "Ryhmä")
     for trainee in (anna, ben, cid):
-        cohorts.add_trainee(db, mentor, cohort.id, trainee.user_id)
+        join(db, mentor, cohort.id, trainee)
     before = play(db, cid)  # practice before the assignment does not count
     whole = assignments.assign(db, mentor, SCENARIO, cohort_id=cohort.id, due_date=date.today() + timedelta(days=7),
                                note="Tee ennen perjantaita")

@@ -25,7 +25,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
-from simulator.service import assignments, cohorts, dashboard, policy, practice, progress, review  # noqa: E402
+from simulator.service import assignments, audit, cohorts, dashboard, policy, practice, progress, review  # noqa: E402
 from simulator.service.errors import Forbidden  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
@@ -75,6 +75,12 @@ M = "mentor_only"
 NCM = "not_cohort_mentor"
 NYT = "not_your_trainee"
 NYA = "not_your_attempt"
+A = "admin_only"
+
+
+def _code(w: World) -> str:
+    """A fresh invitation to cohort A, made by its mentor inside the case's transaction."""
+    return cohorts.create_invitation(w.db, w["mentor"], w.cohort_a).code
 
 # caller order:         self  same_cohort  other_cohort  mentor  other_mentor  admin  anonymous
 MATRIX: tuple[Rule, ...] = (
@@ -85,7 +91,13 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("cohorts.trainee_candidates", lambda w, p: cohorts.trainee_candidates(w.db, p, w.cohort_a),
             f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("cohorts.add_trainee", lambda w, p: cohorts.add_trainee(w.db, p, w.cohort_a, w["other_cohort"].user_id),
+            f"{M} {M} {M} needs_consent {NCM} ok {S}"),
+    Rule.of("cohorts.create_invitation", lambda w, p: cohorts.create_invitation(w.db, p, w.cohort_a),
             f"{M} {M} {M} ok {NCM} ok {S}"),
+    Rule.of("cohorts.join_cohort", lambda w, p: cohorts.join_cohort(w.db, p, _code(w)),
+            f"ok ok ok not_a_trainee not_a_trainee not_a_trainee {S}"),
+    Rule.of("cohorts.leave_cohort", lambda w, p: cohorts.leave_cohort(w.db, p, w.cohort_a),
+            f"ok ok not_in_cohort not_in_cohort not_in_cohort not_in_cohort {S}"),
     Rule.of("cohorts.add_new_trainee", lambda w, p: cohorts.add_new_trainee(w.db, p, w.cohort_a, "uusi.harjoittelija"),
             f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("cohorts.remove_trainee", lambda w, p: cohorts.remove_trainee(w.db, p, w.cohort_a, w["same_cohort"].user_id),
@@ -154,6 +166,12 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("practice.latest_active_attempt", lambda w, p: practice.latest_active_attempt(w.db, p),
             f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.my_attempts", lambda w, p: practice.my_attempts(w.db, p), f"ok ok ok ok ok ok {S}"),
+    # the audit log
+    Rule.of("audit.audit_log", lambda w, p: audit.audit_log(w.db, p), f"{A} {A} {A} {A} {A} ok {S}"),
+    Rule.of("audit.audit_csv", lambda w, p: audit.audit_csv(w.db, p), f"{A} {A} {A} {A} {A} ok {S}"),
+    Rule.of("audit.my_audit", lambda w, p: audit.my_audit(w.db, p), f"ok ok ok ok ok ok {S}"),
+    Rule.of("audit.my_audit (of self)", lambda w, p: audit.my_audit(w.db, p, w["self"].user_id),
+            f"ok not_your_account not_your_account not_your_account not_your_account ok {S}"),
 )
 
 CASES = [pytest.param(rule, caller, id=f"{rule.name}-{caller}") for rule in MATRIX for caller in CALLERS]
@@ -245,7 +263,7 @@ def test_every_public_service_function_is_in_the_matrix() -> None:
     import inspect
 
     named = {rule.name.split(" ")[0] for rule in MATRIX}
-    for module in (cohorts, assignments, review, dashboard, practice, progress):
+    for module in (cohorts, assignments, review, dashboard, practice, progress, audit):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isfunction(value) and "db" in inspect.signature(value).parameters:

@@ -18,7 +18,10 @@ from simulator.store import Database  # noqa: E402
 def test_create_add_remove_share(db: Database) -> None:
     mentor = principal(db, "mentori", "mentor", "Mentori")
     other = principal(db, "toinen", "mentor", "Toinen Mentori")
-    trainee = principal(db, "harjoittelija", "trainee", "Harjoittelija")
+    trainee = principal(db, "harjoittelija", "trainee", "Harjoittelija", by=mentor)  # the mentor opened it
+    principal(db, "vieras", "trainee", "Vieras")  # opened by SYSTEM: not this mentor's to place
+    cohort_first = cohorts.create_cohort(db, mentor, "Syksy")
+    assert [p.username for p in cohorts.trainee_candidates(db, mentor, cohort_first.id)] == ["harjoittelija"]
     cohort = cohorts.create_cohort(db, mentor, "  Kevät   2025 ")
     assert cohort.name == "Kevät 2025" and [m.id for m in cohort.mentors] == [mentor.user_id]
     view = cohorts.add_trainee(db, mentor, cohort.id, trainee.user_id)

@@ -50,8 +50,9 @@ class World:
         return self.people[name]
 
 
-def principal(db: Database, username: str, role: str, display_name: str) -> Principal:
-    info = users.create_user(db, SYSTEM, username, PASSWORD, role, display_name=display_name)
+def principal(db: Database, username: str, role: str, display_name: str, *, by: Principal | None = None) -> Principal:
+    """A user opened by SYSTEM, or by ``by`` (a mentor opening a trainee account)."""
+    info = users.create_user(db, by or SYSTEM, username, PASSWORD, role, display_name=display_name)
     return Principal(info.id, info.username, info.role, info.locale, info.display_name)
 
 
@@ -62,6 +63,11 @@ def play(db: Database, who: Principal, replies: tuple[str, ...] = REPLIES, *, fi
     if finish:
         practice.end_attempt(db, who, view.id)
     return view.id
+
+
+def join(db: Database, mentor: Principal, cohort_id: int, trainee: Principal) -> None:
+    """The trainee accepts the mentor's invitation code: the consent path into a cohort."""
+    cohorts.join_cohort(db, trainee, cohorts.create_invitation(db, mentor, cohort_id).code)
 
 
 def build_world(db: Database) -> World:
@@ -75,9 +81,9 @@ def build_world(db: Database) -> World:
     admin = principal(db, "admin", "admin", "Admin")
     a = cohorts.create_cohort(db, mentor_a, "Ryhmä A")
     b = cohorts.create_cohort(db, mentor_b, "Ryhmä B")
-    cohorts.add_trainee(db, mentor_a, a.id, alice.user_id)
-    cohorts.add_trainee(db, mentor_a, a.id, bob.user_id)
-    cohorts.add_trainee(db, mentor_b, b.id, carol.user_id)
+    join(db, mentor_a, a.id, alice)
+    join(db, mentor_a, a.id, bob)
+    cohorts.add_trainee(db, admin, b.id, carol.user_id)  # an admin places without a code
     assignment = assignments.assign(db, mentor_a, SCENARIO, cohort_id=a.id)[0].id
     private = play(db, alice)
     shared = play(db, alice, REPLIES[:2], seed=4)

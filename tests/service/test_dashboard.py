@@ -106,7 +106,7 @@ def test_csv_with_names_and_pseudonymised(world: World) -> None:
 
 
 def test_csv_cells_cannot_become_formulas(db: Database) -> None:
-    from test_cohorts_world import need_scenario, play, principal
+    from test_cohorts_world import join, need_scenario, play, principal
 
     from simulator.service import cohorts
 
@@ -114,7 +114,7 @@ def test_csv_cells_cannot_become_formulas(db: Database) -> None:
     mentor = principal(db, "mentori", "mentor", "Mentori")
     evil = principal(db, "evil", "trainee", "=HYPERLINK(\"http://x\")")
     cohort = cohorts.create_cohort(db, mentor, "R")
-    cohorts.add_trainee(db, mentor, cohort.id, evil.user_id)
+    join(db, mentor, cohort.id, evil)
     play(db, evil)
     text = dashboard.cohort_csv(db, mentor, cohort.id)
     assert "'=HYPERLINK" in text

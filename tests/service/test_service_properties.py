@@ -200,7 +200,7 @@ def test_any_scenario_id_and_note_assign_whole_or_nothing(
 ) -> None:
     mentor, trainee = people["mentor1"], people["trainee1"]
     cohort = cohorts.create_cohort(db, mentor, "Kevät 2025")
-    cohorts.add_trainee(db, mentor, cohort.id, trainee.user_id)
+    cohorts.join_cohort(db, trainee, cohorts.create_invitation(db, mentor, cohort.id).code)
 
     @PROPERTY_SETTINGS
     @given(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import warnings
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from simulator.store import Database, make_engine, migrate
 from simulator.store.models import Base
@@ -19,7 +20,7 @@ ALL_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_v
 def test_upgrade_to_head_creates_every_table(empty_db_url: str) -> None:
     assert migrate.current_revision(empty_db_url) is None
     migrate.upgrade(empty_db_url)
-    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0004"
     engine = make_engine(empty_db_url)
     try:
         assert set(inspect(engine).get_table_names()) == ALL_TABLES
@@ -38,6 +39,15 @@ def test_models_match_migrations(db_url: str) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
+
+
+ADDED_AFTER_REVISION_1 = {"created_by"}  # users.created_by came with 0004; older rows are read without it
+
+
+def _at_revision_1(table: Any) -> Any:
+    """Every row of a table, reading only the columns it had at revision 0001."""
+    columns = [column for column in table.columns if column.name not in ADDED_AFTER_REVISION_1]
+    return select(*columns).order_by(*table.primary_key.columns)
 
 
 def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> None:
@@ -71,8 +81,7 @@ def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> N
              "trust": 0.1 * i, "state": {"i": i}, "created_at": now}
             for i in range(3)
         ])
-        before = {name: connection.execute(table.select().order_by(*table.primary_key.columns)).all()
-                  for name, table in tables.items()}
+        before = {name: connection.execute(_at_revision_1(table)).all() for name, table in tables.items()}
     engine.dispose()
 
     migrate.upgrade(empty_db_url)
@@ -80,8 +89,7 @@ def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> N
     engine = make_engine(empty_db_url)
     try:
         with engine.connect() as connection:
-            after = {name: connection.execute(table.select().order_by(*table.primary_key.columns)).all()
-                     for name, table in tables.items()}
+            after = {name: connection.execute(_at_revision_1(table)).all() for name, table in tables.items()}
             assert after == before
             assert connection.execute(text("SELECT count(*) FROM cohorts")).scalar_one() == 0
     finally:
@@ -149,7 +157,7 @@ def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: st
             {"id": 2, "turn_id": 101, "author_id": 2, "action": "add", "principle_id": "empathy.introduce_self",
              "finding_key": "empathy.introduce_self@-1", "note": "", "created_at": now},
         ])
-        before = {name: connection.execute(t[name].select().order_by(*t[name].primary_key.columns)).all()
+        before = {name: connection.execute(_at_revision_1(t[name])).all()
                   for name in old_tables}
     engine.dispose()
 
@@ -158,7 +166,7 @@ def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: st
     engine = make_engine(empty_db_url)
     try:
         with engine.connect() as connection:
-            after = {name: connection.execute(t[name].select().order_by(*t[name].primary_key.columns)).all()
+            after = {name: connection.execute(_at_revision_1(t[name])).all()
                      for name in old_tables}
             assert after == before
             summaries = connection.execute(t["attempt_summaries"].select()).mappings().all()
@@ -207,7 +215,7 @@ def test_migration_scripts_ship_inside_the_package() -> None:
     assert (migrate.MIGRATIONS_DIR / "env.py").is_file()
     assert (migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
     assert sorted(p.name for p in versions.glob("0*.py")) == ["0001_initial.py", "0002_cohorts_review.py",
-                                                                 "0003_attempt_summaries.py"]
+                                                                 "0003_attempt_summaries.py", "0004_consent_audit.py"]
 
 
 @pytest.mark.parametrize("url", ["postgresql://u:p@h/db", "postgres://u@h/db"])

@@ -27,8 +27,8 @@ def test_cohort_view_is_anonymous_and_sharing_works(
     cohort = cohorts.create_cohort(ui_db, mentor, "Ryhmä")
     other = users.create_user(ui_db, SYSTEM, "salainen", "salainen-123", "trainee", display_name="Salainen Sanna")
     me = auth.login(ui_db, "trainee", "trainee")[0]
-    for user_id in (me.user_id, other.id):
-        cohorts.add_trainee(ui_db, mentor, cohort.id, user_id)
+    for member in (me, auth.login(ui_db, "salainen", "salainen-123")[0]):
+        cohorts.join_cohort(ui_db, member, cohorts.create_invitation(ui_db, mentor, cohort.id).code)
     finished_attempt(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija.", "Mitä sinulle kuuluu?"])
     theirs = finished_attempt(ui_db, "salainen", "salainen-123", ["Katson koneelta tietosi."])
     from simulator.service import dashboard
@@ -51,3 +51,30 @@ def test_cohort_view_is_anonymous_and_sharing_works(
 def test_cohort_page_without_a_cohort(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
     at = go(app(login_token("trainee")).run(), "cohort")
     assert translate("fi", "cohort.none") in [i.value for i in at.info]
+
+
+def test_trainee_joins_with_a_code_and_sees_the_record(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    """Consent: the trainee enters the mentor's code; the join, and the mentor's later read of
+    her attempt, appear under "Who has handled your data" in her settings."""
+    mentor, _ = auth.login(ui_db, "mentor", "mentor")
+    cohort = cohorts.create_cohort(ui_db, mentor, "Kevät *2026*")
+    code = cohorts.create_invitation(ui_db, mentor, cohort.id).code
+    at = go(app(login_token("trainee")).run(), "cohort")
+    at.text_input(key="cohort_join_code").input("wrong-code")
+    submit = next(b for b in at.button if b.label == translate("fi", "cohort.join_button"))
+    submit.click().run()
+    assert translate("fi", "common.error.invitation_invalid") in [e.value for e in at.error]
+    at.text_input(key="cohort_join_code").input(code.lower())
+    next(b for b in at.button if b.label == translate("fi", "cohort.join_button")).click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [translate("fi", "cohort.joined", name="Kevät \\*2026\\*")]
+    attempt = finished_attempt(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija."])
+    from simulator.service import review
+
+    review.open_attempt(ui_db, mentor, attempt)
+    settings = go(app(login_token("trainee")).run(), "settings")
+    table = settings.dataframe[0].value.to_string()
+    assert translate("fi", "privacy.action.joined_by_invitation") in table
+    assert translate("fi", "privacy.action.read_attempt") in table and "mentor" in table

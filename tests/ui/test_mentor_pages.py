@@ -55,9 +55,14 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     at.button(key="mentor_cohorts_create").click().run()
     assert not at.exception, at.exception
     assert at.selectbox(key="mentor_cohorts_choose").value is not None
-    trainee_id = auth.login(ui_db, "trainee", "trainee")[0].user_id
-    at.multiselect(key="mentor_cohorts_existing").select(trainee_id).run()
-    at.button(key="mentor_cohorts_add").click().run()
+    # the demo trainee was opened by SYSTEM, so she joins with the mentor's invitation code
+    at.button(key="mentor_cohorts_invite").click().run()
+    code = at.code[0].value
+    trainee_page = go(app(login_token("trainee")).run(), "cohort")
+    trainee_page.text_input(key="cohort_join_code").input(code)
+    next(b for b in trainee_page.button if b.label == translate("fi", "cohort.join_button")).click().run()
+    assert trainee_page.success, trainee_page.error
+    at = go(app(mentor_token).run(), "mentor_cohorts")
     assert "Demo Harjoittelija" in at.dataframe[0].value.to_string()
     # a new account with a one-time password
     at.text_input(key="mentor_cohorts_new_username").input("uusi.harjoittelija")

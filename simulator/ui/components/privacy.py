@@ -11,10 +11,11 @@ import json
 
 import streamlit as st
 
-from simulator.service import users
+from simulator.service import audit, users
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
+from simulator.ui.components.audit_table import audit_table
 from simulator.ui.i18n import t
 from simulator.ui.session import get_db
 
@@ -28,6 +29,11 @@ EXPORT_STATE = "_privacy_export"
 def privacy_section(principal: Principal) -> None:
     st.subheader(t("privacy.heading"))
     st.caption(t("privacy.intro"))
+    with st.expander(t("privacy.audit_heading")):
+        try:
+            audit_table(audit.my_audit(get_db(), principal), key="privacy_audit")
+        except ServiceError as exc:
+            st.error(i18n.error_text(exc))
     if st.button(t("privacy.prepare"), key=PREPARE_KEY):
         try:
             data = users.export_user_data(get_db(), principal, principal.user_id)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import content_status
+from simulator.service import audit, content_status
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
+from simulator.ui.components.audit_table import audit_table
 from simulator.ui.components.text import escape
+from simulator.ui.session import get_db
 from simulator.ui.i18n import t
 from simulator.ui.session import require_principal
 
@@ -33,9 +35,24 @@ def _issue(issue: content_status.ContentIssueView, number: int) -> None:
             st.code(f"{issue.line} | {issue.source_line.rstrip()}", language=None)
 
 
+def _audit(principal: object) -> None:
+    """The installation's audit log: newest events, and the whole log as CSV."""
+    with st.expander(t("admin_content.audit_heading")):
+        try:
+            entries = audit.audit_log(get_db(), principal)  # type: ignore[arg-type]
+            csv_text = audit.audit_csv(get_db(), principal)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            st.error(i18n.error_text(exc))
+            return
+        audit_table(entries, key="admin_audit")
+        st.download_button(t("admin_content.audit_download"), data=csv_text, file_name="kohtaamo-audit.csv",
+                           mime="text/csv", key="admin_audit_csv")
+
+
 def render() -> None:
     principal = require_principal("admin")
     st.title(t("admin_content.title"))
+    _audit(principal)
     st.caption(t("admin_content.intro"))
     try:
         status = content_status.content_status(principal)

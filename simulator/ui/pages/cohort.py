@@ -29,6 +29,7 @@ def render() -> None:
     db = get_db()
     language = ui_language()
     st.title(t("cohort.title"))
+    _join(principal)
     try:
         mine = cohorts.my_cohorts(db, principal)
         if not mine:
@@ -41,9 +42,36 @@ def render() -> None:
         _refuse(error)
         return
     st.caption(t("cohort.intro", count=view.members))
+    if st.button(t("cohort.leave_button"), key="cohort_leave"):
+        try:
+            cohorts.leave_cohort(db, principal, chosen)
+        except ServiceError as error:
+            _refuse(error)
+            return
+        st.session_state.pop("cohort_choose", None)
+        st.rerun()
     _positions(view, language)
     _share(principal)
     _shared(principal, view, language)
+
+
+def _join(principal: Principal) -> None:
+    """Joining with a mentor's code is the trainee's own consent; staff are added as mentors."""
+    if principal.role != "trainee":
+        return
+    with st.expander(t("cohort.join")):
+        st.caption(t("cohort.join_intro"))
+        with st.form("cohort_join_form", clear_on_submit=False):
+            code = st.text_input(t("cohort.join_code"), key="cohort_join_code", max_chars=64)
+            submitted = st.form_submit_button(t("cohort.join_button"))
+        if submitted:
+            try:
+                joined = cohorts.join_cohort(get_db(), principal, code)
+            except ServiceError as error:
+                _refuse(error)
+                return
+            st.session_state["cohort_choose"] = joined.id
+            st.success(t("cohort.joined", name=escape(joined.name)))
 
 
 def _positions(view: CohortPositionView, language: str) -> None:

@@ -78,6 +78,7 @@ def render() -> None:
             key="mentor_cohorts_members",
         )
     st.caption(t("mentor.cohorts.mentors", names=", ".join(m.display_name for m in view.mentors)))
+    _invite(principal, view.id)
     _add_existing(principal, view.id)
     _add_new(principal, view.id)
     _remove(principal, view)
@@ -101,6 +102,20 @@ def _created(principal: Principal) -> None:
     st.session_state[COHORT_KEY] = created.id
     flash.reset("mentor_cohorts_new_name")
     flash.put(FLASH + "_create", "success", t("mentor.cohorts.created", name=created.name))
+
+
+def _invite(principal: Principal, cohort_id: int) -> None:
+    """Trainees join by entering a code: their consent to the cohort's mentors seeing their practice."""
+    with st.expander(t("mentor.cohorts.invite")):
+        st.caption(t("mentor.cohorts.invite_intro"))
+        if st.button(t("mentor.cohorts.invite_button"), key="mentor_cohorts_invite"):
+            try:
+                invitation = cohorts.create_invitation(get_db(), principal, cohort_id)
+            except ServiceError as error:
+                refuse(error)
+                return
+            st.caption(t("mentor.cohorts.invite_code", expires=invitation.expires_at.strftime("%Y-%m-%d")))
+            st.code(invitation.code, language=None)
 
 
 def _add_existing(principal: Principal, cohort_id: int) -> None:
