@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 
 COMMENT_MAX = 4000
 NOTE_MAX = 1000
+# Why a mentor dismisses a finding: the reply does not show it; it does, but the engine read
+# the situation wrong; the words it points at are not the ones that matter; something else
+# (then the note says what).
+DISMISS_REASONS = ("not_in_reply", "misread", "wrong_words", "other")
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -79,6 +83,13 @@ class CorrectionView:
     note: str
     author_name: str
     created_at: datetime
+    reason: str = ""  # a DISMISS_REASONS code for a dismissal
+    withdrawn_at: datetime | None = None  # kept as history once withdrawn; it no longer counts
+    withdrawn_by_name: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class ReviewFinding:
     key: str
     finding: FindingView
     dismissed: bool = False
+    correction_id: int | None = None  # the dismissal (or, for a mentor's addition, the addition) to withdraw
 
 
 @dataclass(frozen=True)
@@ -170,9 +182,12 @@ def corrected_findings(
     return out
 
 
-def _corrections_with_index(session: Session, attempt_id: int) -> list[Correction]:
+def _corrections_with_index(session: Session, attempt_id: int, *, history: bool = False) -> list[Correction]:
+    """The attempt's corrections in force (``history``: withdrawn ones too, for showing)."""
     out = []
     for correction, index in review_repo.corrections_with_turn_index(session, attempt_id):
+        if correction.withdrawn_at is not None and not history:
+            continue
         correction.turn_index = index  # type: ignore[attr-defined]
         out.append(correction)
     return out
@@ -229,7 +244,7 @@ def _comment_views(session: Session, attempt_id: int) -> list[CommentView]:
 
 
 def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Correction]) -> list[CorrectionView]:
-    names = _names(session, {c.author_id for c in corrections})
+    names = _names(session, {c.author_id for c in corrections} | {c.withdrawn_by for c in corrections if c.withdrawn_by})
     out = []
     for c in corrections:
         principle = rubric.principle(c.principle_id)
@@ -246,6 +261,9 @@ def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Co
                 note=c.note,
                 author_name=names.get(c.author_id, "?"),
                 created_at=c.created_at,
+                reason=c.reason or "",
+                withdrawn_at=c.withdrawn_at,
+                withdrawn_by_name=names.get(c.withdrawn_by, "?") if c.withdrawn_by else None,
             )
         )
     return out
@@ -270,7 +288,8 @@ def review_queue(
         members = cohort_repo.member_ids_query(cohort.id)
         corrections = (
             select(Turn.attempt_id, func.count(Correction.id).label("n"))
-            .join(Correction, Correction.turn_id == Turn.id).group_by(Turn.attempt_id).subquery()
+            .join(Correction, Correction.turn_id == Turn.id).where(Correction.withdrawn_at.is_(None))
+            .group_by(Turn.attempt_id).subquery()
         )
         comments = (
             select(Turn.attempt_id, func.count(TurnComment.id).label("n"))
@@ -305,8 +324,9 @@ def open_attempt(db: Database, principal: Principal | None, attempt_id: int) -> 
         scenario, rubric = practice._scenario(attempt.scenario_id)
         state = SessionState.model_validate(attempt.state)
         view = practice._attempt_view(attempt, scenario, rubric, state)
-        corrections = _corrections_with_index(session, attempt.id)
-        correction_views = _correction_views(session, rubric, corrections)
+        history = _corrections_with_index(session, attempt.id, history=True)
+        corrections = [c for c in history if c.withdrawn_at is None]
+        correction_views = _correction_views(session, rubric, history)
         comments = _comment_views(session, attempt.id)
         trainee = session.get(User, attempt.user_id)
         trainee_name = trainee.display_name if trainee else "?"
@@ -318,10 +338,13 @@ def open_attempt(db: Database, principal: Principal | None, attempt_id: int) -> 
     by_comments, by_corrections = _group(comments), _group(correction_views)
     turns = []
     for record, effective in zip(state.turns, findings, strict=True):
-        dismissed = {c.finding_key for c in by_corrections.get(record.index, ()) if c.action == "dismiss"}
-        shown = [ReviewFinding(f.key, practice._finding_view(f, rubric), False) for f in effective]
-        shown += [ReviewFinding(f.key, practice._finding_view(f, rubric), True)
-                  for f in record.findings if f.key in dismissed]
+        active = [c for c in by_corrections.get(record.index, ()) if c.active]
+        dismissals = {c.finding_key: c.id for c in active if c.action == "dismiss"}
+        additions = {c.principle: c.id for c in active if c.action == "add"}
+        shown = [ReviewFinding(f.key, practice._finding_view(f, rubric), False,
+                               additions.get(f.principle) if f.source == "mentor" else None) for f in effective]
+        shown += [ReviewFinding(f.key, practice._finding_view(f, rubric), True, dismissals[f.key])
+                  for f in record.findings if f.key in dismissals]
         present = {f.principle for f in effective}
         addable = tuple(p.id for p in rubric.principles if record.stage in p.stages and p.id not in present)
         turns.append(
@@ -379,7 +402,7 @@ def _finished_for_correction(session: Session, principal: Principal, attempt_id:
 
 def _correct(
     db: Database, principal: Principal | None, attempt_id: Any, turn_index: int, action: str, note: Any,
-    target: Callable[[Session, Attempt, Turn], tuple[str, str]],
+    target: Callable[[Session, Attempt, Turn], tuple[str, str]], reason: str = "",
 ) -> tuple[Principal, SessionReport]:
     """Store one correction of a finished attempt's reply and recompute its scores, in one
     transaction. ``target`` checks the correction applies and names its (principle, finding key)."""
@@ -390,14 +413,21 @@ def _correct(
         turn = _turn(session, attempt, turn_index)
         principle_id, key = target(session, attempt, turn)
         review_repo.add_correction(session, turn_id=turn.id, author_id=staff.user_id, action=action,
-                                   principle_id=principle_id, finding_key=key, note=note)
+                                   principle_id=principle_id, finding_key=key, note=note, reason=reason)
         return staff, recompute(session, attempt)
 
 
 def dismiss_finding(
-    db: Database, principal: Principal | None, attempt_id: int, turn_index: int, key: str, note: str = ""
+    db: Database, principal: Principal | None, attempt_id: int, turn_index: int, key: str, note: str = "",
+    *, reason: str = "not_in_reply",
 ) -> SessionReport:
-    """"Not what happened": remove an engine finding from the scoring; returns the new report."""
+    """Reject an engine finding for a reason from ``DISMISS_REASONS`` (``other`` needs the note
+    to say what); it no longer counts. Returns the new report."""
+    if reason not in DISMISS_REASONS:
+        raise InvalidInput("unknown reason", field="reason", reason="dismiss_reason_unknown")
+    if reason == "other" and not (isinstance(note, str) and note.strip()):
+        raise InvalidInput("say why in the note", field="note", reason="dismiss_reason_needs_note")
+
     def dismissed(session: Session, attempt: Attempt, turn: Turn) -> tuple[str, str]:
         state = SessionState.model_validate(attempt.state)
         record = next((t for t in state.turns if t.index == turn.index), None)
@@ -410,7 +440,7 @@ def dismiss_finding(
             raise Conflict("that finding is already dismissed", reason="already_corrected")
         return finding.principle, key
 
-    staff, report = _correct(db, principal, attempt_id, turn_index, "dismiss", note, dismissed)
+    staff, report = _correct(db, principal, attempt_id, turn_index, "dismiss", note, dismissed, reason)
     log.info("user %d dismissed %s in attempt %d turn %d", staff.user_id, key, attempt_id, turn_index)
     return report
 
@@ -439,7 +469,9 @@ def add_finding(
 
 
 def withdraw_correction(db: Database, principal: Principal | None, correction_id: int) -> SessionReport:
-    """Undo a correction (any reviewer of the attempt); the scores are recomputed."""
+    """Undo a correction (any reviewer of the attempt): a dismissed finding counts again, an
+    added one goes. The correction stays in the history, marked withdrawn by whom and when;
+    the scores are recomputed."""
     principal = require_staff(principal)
     with db.transaction() as session:
         correction = session.get(Correction, correction_id) if isinstance(correction_id, int) else None
@@ -449,8 +481,10 @@ def withdraw_correction(db: Database, principal: Principal | None, correction_id
         assert turn is not None
         attempt = _attempt(session, turn.attempt_id, for_update=True)
         require_review(principal, attempt, session=session)
-        session.delete(correction)
-        session.flush()
+        if correction.withdrawn_at is not None:
+            raise Conflict("that correction is already withdrawn", reason="already_withdrawn")
+        review_repo.withdraw_correction(session, correction, by=principal.user_id)
+        log.info("user %d withdrew correction %d of attempt %d", principal.user_id, correction.id, attempt.id)
         return recompute(session, attempt)
 
 
@@ -553,6 +587,7 @@ __all__ = [
     "ReviewTurn",
     "ReviewView",
     "add_comment",
+    "DISMISS_REASONS",
     "add_finding",
     "corrected_findings",
     "correction_signals",

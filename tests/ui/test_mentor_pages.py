@@ -90,6 +90,9 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     assert dismiss
     dismiss[0].click().run()
     assert not at.exception, at.exception
+    confirm = next(b for b in at.button if str(b.key).endswith("_confirm"))  # the reason form opened
+    confirm.click().run()
+    assert not at.exception, at.exception
     assert "Demo Mentori" in _texts(at)  # the correction names its author
     at.text_area(key=f"mentor_review_comment_{attempt_id}_0").input("Lämmin alku!")
     at.button(key=f"mentor_review_comment_{attempt_id}_0_send").click().run()
