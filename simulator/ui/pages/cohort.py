@@ -76,6 +76,9 @@ def _join(principal: Principal) -> None:
 
 def _positions(view: CohortPositionView, language: str) -> None:
     main = [p for p in view.positions if p.metric.kind in ("overall", "stage")]
+    if view.aggregates_only:
+        _aggregates(view, main, language)
+        return
     if not any(p.metric.values for p in main):
         st.info(t("cohort.no_results"))
         return
@@ -98,6 +101,20 @@ def _positions(view: CohortPositionView, language: str) -> None:
     st.dataframe(pd.DataFrame([_row(p, language) for p in main + [p for p in view.positions if p.metric.kind ==
                                                                       "principle" and p.metric.mean]]),
                  hide_index=True, key="cohort_positions_table")
+
+
+def _aggregates(view: CohortPositionView, main: list[Position], language: str) -> None:
+    """A small cohort: my results beside the cohort's means, no distribution and no rank (the
+    service gave none: with few people they would say who is who)."""
+    st.info(t("cohort.aggregates_only", min=view.min_comparison))
+    if all(p.mine is None and p.metric.mean is None for p in main):
+        return
+    st.subheader(t("cohort.scores"))
+    st.table(pd.DataFrame([
+        {t("cohort.col_measure"): metric_name(p.metric, language), t("cohort.col_mine"): fmt.number(p.mine),
+         t("cohort.col_mean"): fmt.number(p.metric.mean)}
+        for p in main
+    ]).set_index(t("cohort.col_measure")))
 
 
 def _row(p: Position, language: str) -> dict[str, object]:
