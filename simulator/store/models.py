@@ -89,6 +89,8 @@ class User(Base):
     # Who opened the account (revision 0004): a mentor may place only trainees they opened.
     # No foreign key (see the migration); store.users.delete_user clears it instead.
     created_by: Mapped[int | None] = mapped_column(Integer)
+    # revision 0006: an admin can switch an account off without deleting its data; it cannot log in.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

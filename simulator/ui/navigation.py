@@ -58,6 +58,7 @@ PAGES: list[PageSpec] = [
     PageSpec("mentor_review", "mentor.nav.review", ":material/rate_review:", STAFF_ROLES, "common.nav.section_mentor"),
     PageSpec("mentor_dashboard", "mentor.nav.dashboard", ":material/insights:", STAFF_ROLES, "common.nav.section_mentor"),
     PageSpec("settings", "common.nav.settings", ":material/settings:", ALL_ROLES, "common.nav.section_account"),
+    PageSpec("admin_accounts", "admin_accounts.nav_title", ":material/manage_accounts:", ("admin",), "common.nav.section_admin"),
     PageSpec("admin_content", "admin_content.nav_title", ":material/rule:", ("admin",), "common.nav.section_admin"),
 ]
 
