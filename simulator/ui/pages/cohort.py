@@ -41,7 +41,7 @@ def render() -> None:
     except ServiceError as error:
         _refuse(error)
         return
-    st.caption(t("cohort.intro", count=view.members))
+    st.caption(t("cohort.intro_small" if view.aggregates_only else "cohort.intro", count=view.members))
     if st.button(t("cohort.leave_button"), key="cohort_leave"):
         try:
             cohorts.leave_cohort(db, principal, chosen)
