@@ -16,11 +16,11 @@ if __name__ == "__main__":
     main()
 else:
     from simulator.runtime import prepare_process
-    from simulator.ui.routes import routes
+    from simulator.ui.routes import middleware, routes
     from simulator.ui.session import TESTING_ENV
 
     if os.environ.get(TESTING_ENV):
         # The AppTest identity seam must never be reachable from a real browser.
         raise SystemExit(f"{TESTING_ENV} is set: it is for AppTest runs only; unset it to serve the app")
     prepare_process()  # content and detectors loaded before the first trainee, out of GC's way
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), middleware=middleware())

@@ -81,8 +81,8 @@ def _run(args: argparse.Namespace, db: Any) -> int:
         print(f"created {info.role} {info.username} (id {info.id})")
         return 0
     with db.read() as session:
-        user = user_repo.get_by_username(session, args.name)
-        user_id = user.id if user is not None else None
+        found = user_repo.get_by_username(session, args.name)
+        user_id = found.id if found is not None else None
     if user_id is None:
         return error(f"no user named {args.name!r}")
     if args.users_command == "delete":

@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.library import load_library, rubric_files, scenario_files
 from simulator.content.validate import validate_library
+from simulator.language import SIGNALS
 from simulator.content.yaml_loader import parse_yaml
 from simulator.paths import rubrics_dir, scenarios_dir
 
@@ -23,7 +24,9 @@ def classify(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     files: list[Path] = []
     for path in paths:
         files += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
-    scenarios, rubrics, signal_rules = [], [], []
+    scenarios: list[Path] = []
+    rubrics: list[Path] = []
+    signal_rules: list[Path] = []
     for file in files:
         if file.parent.name == "signals":
             signal_rules.append(file)
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         scenarios, rubrics = scenario_files(scenarios_dir()), rubric_files(rubrics_dir())
         signal_rules = sorted((rubrics_dir() / "signals").glob("*.yaml"))
     library = load_library(scenarios, rubrics)
-    issues = validate_library(library)
+    issues = validate_library(library, SIGNALS)
     issues += check_signal_rules(signal_rules)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]

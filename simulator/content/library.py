@@ -63,9 +63,9 @@ def load_library(
         if loaded is not None:
             _add(library, "rubric", loaded, library.rubrics)
     for path in scenario_paths if scenario_paths is not None else scenario_files(scenarios_dir()):
-        loaded = _load(library, Path(path), Scenario)
-        if loaded is not None:
-            _add(library, "scenario", loaded, library.scenarios)
+        scenario = _load(library, Path(path), Scenario)
+        if scenario is not None:
+            _add(library, "scenario", scenario, library.scenarios)
     return library
 
 

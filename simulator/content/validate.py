@@ -19,16 +19,13 @@ from simulator.content.yaml_loader import FieldPath, LocatedDocument
 MIN_DISTINCT_LINES = 40
 
 
-def known_signals() -> frozenset[str]:
-    """The signal catalogue of the detector (imported lazily: validation needs no detector)."""
-    from simulator.language import SIGNALS
+def validate_library(library: Library, signals: Iterable[str]) -> list[ContentIssue]:
+    """All issues: the loading errors plus the cross-file errors and warnings.
 
-    return frozenset(SIGNALS)
-
-
-def validate_library(library: Library, signals: Iterable[str] | None = None) -> list[ContentIssue]:
-    """All issues: the loading errors plus the cross-file errors and warnings."""
-    catalogue = frozenset(signals) if signals is not None else known_signals()
+    ``signals`` is the detector's signal catalogue (``simulator.language.SIGNALS``); the
+    caller passes it because content sits below the language layer.
+    """
+    catalogue = frozenset(signals)
     issues = list(library.issues)
     used_signals: set[str] = set()
     for rubric in library.rubrics.values():
@@ -70,8 +67,8 @@ def _check_rubric(rubric: Rubric, doc: LocatedDocument, catalogue: frozenset[str
             names = getattr(principle, field, None)
             if names:
                 issues += _unknown(doc, ("principles", i, field), names, catalogue, used)
-    for i, principle in enumerate(rubric.session_principles):
-        names = getattr(principle, "signals", None)
+    for i, session_principle in enumerate(rubric.session_principles):
+        names = getattr(session_principle, "signals", None)
         if names:
             issues += _unknown(doc, ("session_principles", i, "signals"), names, catalogue, used)
     for stage in STAGES:

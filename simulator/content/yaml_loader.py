@@ -15,6 +15,7 @@ laughs" file is refused after composing a few dozen nodes instead of growing to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,16 +48,16 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             self.aliases.append((event.start_mark, event.anchor))
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
                 raise yaml.composer.ComposerError(
                     None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
                 )
-            return super().compose_node(parent, index)  # type: ignore[misc]  # untyped in types-PyYAML
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -203,7 +204,7 @@ def parse_yaml(path: Path, text: str | None = None) -> LocatedDocument:
     return doc
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         return "unknown field (not allowed here)"

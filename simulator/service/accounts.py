@@ -20,6 +20,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -145,6 +146,7 @@ def add_account(
 ) -> NewAccount:
     """Open an account of any role (admins) with a one-time password."""
     require_admin(actor)
+    assert actor is not None
     password = _password()
     info = user_service.create_user(db, actor, username, password, role, display_name=display_name or None,
                                     locale=locale, must_change_password=True)
@@ -154,9 +156,10 @@ def add_account(
 def reset_password(db: Database, actor: Principal | None, user_id: int) -> NewAccount:
     """A new one-time password; the person is logged out everywhere and must change it."""
     require_admin(actor)
+    assert actor is not None
     password = _password()
     auth.reset_password(db, actor, user_id, password)
-    info = user_service.get_user(db, actor, user_id)  # type: ignore[arg-type]
+    info = user_service.get_user(db, actor, user_id)
     return NewAccount(info.id, info.username, info.display_name, password)
 
 
@@ -191,8 +194,9 @@ def deletion_preview(db: Database, actor: Principal | None, user_id: int) -> Del
         if user is None:
             raise NotFound("user not found", reason="user_not_found")
 
-        def count(model: type, *where: object) -> int:
-            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+        def count(model: type, *where: Any) -> int:
+            query: Any = select(func.count()).select_from(model).where(*where)
+            return int(session.scalar(query) or 0)
 
         return DeletionPreview(
             user_id=user.id, username=user.username,
@@ -218,6 +222,10 @@ def delete_account(db: Database, actor: Principal | None, user_id: int) -> None:
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     lowered = [h.strip().lower() for h in header]
     return next((lowered.index(n) for n in names if n in lowered), None)
+
+
+def _cell(record: list[str], index: int | None) -> str:
+    return record[index].strip() if index is not None and index < len(record) else ""
 
 
 def parse_class_csv(text: str) -> tuple[list[tuple[int, str, str, str]], list[RowProblem]]:
@@ -250,8 +258,7 @@ def parse_class_csv(text: str) -> tuple[list[tuple[int, str, str, str]], list[Ro
         if len(rows) >= IMPORT_MAX_ROWS:
             problems.append(RowProblem(line, "too_many_rows", str(IMPORT_MAX_ROWS)))
             break
-        cell = lambda i: record[i].strip() if i is not None and i < len(record) else ""  # noqa: E731
-        name, username, email = cell(name_col), cell(user_col), cell(email_col)
+        name, username, email = (_cell(record, name_col), _cell(record, user_col), _cell(record, email_col))
         try:
             validate_display_name(name)
         except ServiceError as error:

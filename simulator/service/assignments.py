@@ -24,9 +24,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from simulator.content.library import get_library
+from simulator.service._text import refuse_surrogates
 from simulator.service.errors import InvalidInput, NotFound
 from simulator.service.policy import (
-    load_cohort,
     require_cohort_mentor,
     require_manage_assignment,
     require_signed_in,
@@ -34,6 +34,7 @@ from simulator.service.policy import (
 )
 from simulator.service.principal import Principal
 from simulator.store import Database
+from simulator.store.ids import is_row_id
 from simulator.store import assignments as assignment_repo
 from simulator.store import cohorts as cohort_repo
 from simulator.store.models import Assignment, Attempt, Cohort, CohortMember, utcnow
@@ -191,7 +192,7 @@ def assign(
     due = normalise_due(due_date)
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise InvalidInput("the note is too long", field="note", reason="note_too_long", max=NOTE_MAX)
-    note = note.replace("\x00", "")  # PostgreSQL cannot store NUL; it is never meant
+    note = refuse_surrogates(note.replace("\x00", ""), "note")  # PostgreSQL cannot store NUL
     now = now or utcnow()
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
@@ -226,7 +227,7 @@ def delete_assignment(db: Database, principal: Principal | None, assignment_id: 
     """Withdraw an assignment (a mentor of its cohort, or of the trainee's cohort, or an admin)."""
     principal = require_staff(principal)
     with db.transaction() as session:
-        assignment = session.get(Assignment, assignment_id) if isinstance(assignment_id, int) else None
+        assignment = session.get(Assignment, assignment_id) if is_row_id(assignment_id) else None
         if assignment is None:
             raise NotFound("no such assignment", reason="assignment_not_found")
         require_manage_assignment(session, principal, assignment.cohort_id, assignment.user_id)

@@ -10,7 +10,6 @@ enforces them and no account can be locked for good by a stranger.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 import secrets
@@ -23,14 +22,19 @@ from typing import Final
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from simulator.service.errors import Forbidden, InvalidCredentials, InvalidInput, LoginThrottled, NotFound
+from simulator.service import login_guard
+from simulator.service._text import has_surrogate, is_clean_name
+from simulator.service.errors import InvalidCredentials, InvalidInput, LoginThrottled, NotFound
 from simulator.service.policy import require_role, require_signed_in
-from simulator.service.principal import SYSTEM, Actor, Principal, _System
+from simulator.service.principal import SYSTEM as SYSTEM  # re-exported: callers import identity from auth
+from simulator.service.principal import Actor as Actor
+from simulator.service.principal import Principal as Principal
+from simulator.service.principal import _System as _System
 from simulator.store import Database
 from simulator.store import sessions as session_repo
-from simulator.store import throttle as throttle_repo
 from simulator.store import users as user_repo
-from simulator.store.models import LOCALES, ROLES, User
+from simulator.store.models import LOCALES, ROLES
+from simulator.store.models import User as User  # re-exported for older imports
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,11 @@ class AuthSettings:
     free_failures: int = 2  # delays start with the failure after these
     max_delay: timedelta = timedelta(minutes=15)
     forget_failures_after: timedelta = timedelta(hours=24)
+    # Against spraying and floods (simulator/service/login_guard.py; figures in docs/security.md).
+    source_free_failures: int = 10
+    global_failures_per_minute: int = 600
+    verify_slots: int = field(default_factory=lambda: int(os.environ.get("KOHTAAMO_LOGIN_SLOTS", "2")))
+    verify_wait: timedelta = timedelta(seconds=1.5)
     hasher: PasswordHasher = field(default_factory=password_hasher)
 
     @classmethod
@@ -81,10 +90,7 @@ class AuthSettings:
 
     def delay_for(self, failures: int) -> timedelta:
         """2**(failures-3) s from the third failure on (1 s, 2 s, 4 s...), capped."""
-        excess = failures - self.free_failures - 1
-        if excess < 0:
-            return timedelta(0)
-        return min(timedelta(seconds=2 ** min(excess, 40)), self.max_delay)
+        return login_guard.delay_for(failures, self.free_failures, self.max_delay)
 
 
 def _settings(settings: AuthSettings | None) -> AuthSettings:
@@ -144,9 +150,9 @@ def validate_display_name(display_name: str) -> str:
             reason="display_name_too_long",
             max=DISPLAY_NAME_MAX,
         )
-    if any(unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") for char in name):
+    if not is_clean_name(name):  # bidi overrides and zero-width characters disguise a name
         raise InvalidInput(
-            "display name contains control or unassigned characters",
+            "display name contains control, format or unassigned characters",
             field="display_name",
             reason="display_name_characters",
         )
@@ -170,7 +176,7 @@ def validate_password(password: str, *, allow_weak: bool = False, field_name: st
             reason="password_too_short",
             min=PASSWORD_MIN,
         )
-    if "\x00" in password:
+    if "\x00" in password or has_surrogate(password):
         raise InvalidInput("password must not contain NUL characters", field=field_name, reason="password_characters")
 
 
@@ -215,11 +221,15 @@ def login(
     now: datetime | None = None,
     *,
     settings: AuthSettings | None = None,
+    source: str | None = None,
 ) -> tuple[Principal, str]:
     """Check the password and open a session; returns the principal and the bearer token.
 
-    Raises ``LoginThrottled`` (without checking the password) while the username is in a
-    delay, and ``InvalidCredentials`` alike for an unknown user and a wrong password.
+    The attempt is charged to the name's, the ``source``'s and the installation's budgets
+    *before* the password is checked (:mod:`login_guard`), so concurrent guesses cannot
+    slip past a delay. Raises ``LoginThrottled`` (without checking the password) while a
+    budget is spent or no verification slot is free, and ``InvalidCredentials`` alike for
+    an unknown user and a wrong password.
     """
     settings = _settings(settings)
     now = _now(now)
@@ -228,35 +238,31 @@ def login(
     # A name no account can have is refused before the database sees it (PostgreSQL
     # rejects NUL bytes in text, and throttle rows for garbage names help nobody).
     if not USERNAME_RE.fullmatch(name) or not (USERNAME_MIN <= len(name) <= USERNAME_MAX) \
-            or not isinstance(password, str) or len(password) > PASSWORD_MAX:
-        _dummy_verify(settings.hasher, "x")
+            or not isinstance(password, str) or len(password) > PASSWORD_MAX or has_surrogate(password):
+        with login_guard.verification_slot(settings):
+            _dummy_verify(settings.hasher, "x")
         raise InvalidCredentials()
 
+    reservation = login_guard.reserve(db, settings, key, source, now)
     with db.read() as session:
-        throttle = throttle_repo.get(session, key)
-        if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-            retry = math.ceil((throttle.blocked_until - now).total_seconds())
-            log.info("login refused while throttled (%d failures)", throttle.failures)
-            raise LoginThrottled(retry)
         user = user_repo.get_by_username(session, key)
         user_id = user.id if user is not None else None
         stored_hash = user.password_hash if user is not None else None
 
     # The slow hash runs outside any transaction so it never holds the write lock.
-    if stored_hash is None:
-        _dummy_verify(settings.hasher, password)
-        ok = False
-    else:
-        ok = verify_password(stored_hash, password, settings.hasher)
+    try:
+        with login_guard.verification_slot(settings, suspect=reservation.suspect):
+            if stored_hash is None:
+                _dummy_verify(settings.hasher, password)
+                ok = False
+            else:
+                ok = verify_password(stored_hash, password, settings.hasher)
+    except LoginThrottled:
+        login_guard.release(db, reservation, settings)
+        raise
 
     if not ok:
-        with db.transaction() as session:
-            failures = throttle_repo.record_failure(
-                session, key, now, forget_before=now - settings.forget_failures_after
-            )
-            delay = settings.delay_for(failures)
-            throttle_repo.block_until(session, key, now + delay if delay else None)
-        log.info("failed login (failure %d in a row, next delay %d s)", failures, delay.total_seconds())
+        log.info("failed login (charged before the check)")
         raise InvalidCredentials()
 
     new_hash = settings.hasher.hash(password) if settings.hasher.check_needs_rehash(stored_hash) else None  # type: ignore[arg-type]
@@ -265,7 +271,7 @@ def login(
         user = user_repo.get_user(session, user_id)  # type: ignore[arg-type]
         if user is None or user.deactivated_at is not None:  # deleted meanwhile, or switched off by an admin
             raise InvalidCredentials()
-        throttle_repo.clear(session, key)
+        login_guard.settle_success(db, reservation, settings)  # joins this transaction
         if new_hash is not None:
             user.password_hash = new_hash
         session_repo.add_session(
@@ -339,8 +345,17 @@ def change_password(
         if user is None:
             raise NotFound("user not found")
         stored_hash = user.password_hash
-    if not verify_password(stored_hash, current_password, settings.hasher):
+    # The same budgets as a login: a stolen session cannot brute-force the current password.
+    reservation = login_guard.reserve(db, settings, actor.username.lower(), None, _now(now))
+    try:
+        with login_guard.verification_slot(settings):
+            ok = verify_password(stored_hash, current_password, settings.hasher)
+    except LoginThrottled:
+        login_guard.release(db, reservation, settings)
+        raise
+    if not ok:
         raise InvalidInput("the current password is wrong", field="current_password", reason="password_wrong")
+    login_guard.settle_success(db, reservation, settings)
     new_hash = settings.hasher.hash(new_password)
     keep = session_repo.hash_token(keep_token) if keep_token else None
     with db.transaction() as session:

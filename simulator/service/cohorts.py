@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from simulator.service import audit
+from simulator.service._text import is_clean_name
 from simulator.service import users as user_service
 from simulator.service.policy import (
     candidates_created_by,
@@ -39,6 +40,7 @@ from simulator.service.policy import (
 from simulator.service.principal import Principal
 from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.store import Database
+from simulator.store.ids import is_row_id
 from simulator.store import cohorts as cohort_repo
 from simulator.store import users as user_repo
 from simulator.store.models import Cohort
@@ -98,10 +100,13 @@ class NewTrainee:
     one_time_password: str
 
 
-def _name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
+def _name(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
-    name = " ".join(name.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    name = " ".join(raw.replace("\x00", "").split())  # PostgreSQL cannot store NUL
+    if not is_clean_name(name):
+        raise InvalidInput("the cohort name contains invisible or control characters", field="name",
+                           reason="cohort_name_characters")
     if not name:
         raise InvalidInput("the cohort needs a name", field="name", reason="cohort_name_empty")
     if len(name) > COHORT_NAME_MAX:
@@ -158,7 +163,7 @@ def add_trainee(db: Database, principal: Principal | None, cohort_id: int, user_
     """Add an existing trainee account (adding one already in is harmless)."""
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        user = user_repo.get_user(session, user_id) if isinstance(user_id, int) else None
+        user = user_repo.get_user(session, user_id) if is_row_id(user_id) else None
         if user is None:
             raise NotFound("no such user", reason="user_not_found")
         if user.role != "trainee":
@@ -184,6 +189,7 @@ def add_new_trainee(
     the trainee must choose their own at first login (``must_change_password``)."""
     with db.read() as session:
         require_cohort_mentor(session, principal, cohort_id)
+    assert principal is not None  # require_cohort_mentor refused anonymous callers
     password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
     info = user_service.create_trainee(
         db, principal, username, password, display_name=display_name, locale=locale, cohort_id=cohort_id,
@@ -197,7 +203,7 @@ def remove_trainee(db: Database, principal: Principal | None, cohort_id: int, us
     """Take a trainee out of the cohort; their account and attempts stay."""
     with db.transaction() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        if not isinstance(user_id, int) or not cohort_repo.is_member_of(session, cohort.id, user_id):
+        if not is_row_id(user_id) or not cohort_repo.is_member_of(session, cohort.id, user_id):
             raise NotFound("that trainee is not in this cohort", reason="not_a_member")
         cohort_repo.remove_member(session, cohort.id, user_id)
         audit.record(session, principal, audit.REMOVED, subject_id=user_id, cohort_id=cohort.id)

@@ -84,7 +84,9 @@ def _all_issues(library: Library, *, cross_file: bool) -> list[ContentIssue]:
     try:
         from simulator.content.validate import validate_library
 
-        return validate_library(library)
+        from simulator.language import SIGNALS
+
+        return validate_library(library, SIGNALS)
     except Exception:  # noqa: BLE001 - the loading issues must still reach the admin
         log.exception("cross-file content validation failed; showing loading issues only")
         return list(library.issues)

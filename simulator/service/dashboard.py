@@ -27,7 +27,7 @@ import random
 import secrets
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -36,28 +36,30 @@ from sqlalchemy.orm import Session
 
 from simulator.content.common import STAGES
 from simulator.content.library import get_library
-from simulator.service import practice
-from simulator.service import audit
+from simulator.service import _attempts
 from simulator.service._csv import csv_cell
+# pages still call dashboard.share_attempt etc.
+from simulator.service.sharing import SharedAttemptRow as SharedAttemptRow
+from simulator.service.sharing import SharedAttemptView as SharedAttemptView
+from simulator.service.sharing import read_shared_attempt as read_shared_attempt
+from simulator.service.sharing import share_attempt as share_attempt
+from simulator.service.sharing import shared_attempts as shared_attempts
+from simulator.service.sharing import shared_rows as shared_rows
 from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
 from simulator.service.cohorts import Person
-from simulator.service.errors import Conflict
 from simulator.service.policy import (
     may_show_mean,
     may_show_positions,
     min_cohort_comparison,
-    require_act,
     require_cohort_member_view,
     require_cohort_mentor,
-    require_cohort_reader,
-    require_read,
     require_signed_in,
 )
 from simulator.service.principal import Principal
-from simulator.service.views import Localised, TurnView
+from simulator.service.views import Localised
 from simulator.store import Database
 from simulator.store import cohorts as cohort_repo
-from simulator.store.models import Attempt, CohortMember, User, utcnow
+from simulator.store.models import CohortMember, User, utcnow
 from simulator.store.models import AttemptPrincipleCount as PrincipleCount
 from simulator.store.models import AttemptSummaryRow as Summary
 
@@ -137,32 +139,6 @@ class CohortPositionView:
     # Below the minimum comparison size only aggregates are given: no distribution, no rank.
     aggregates_only: bool = False
     min_comparison: int = 0
-
-
-@dataclass(frozen=True)
-class SharedAttemptRow:
-    """A shared attempt in the cohort list: no name, no account id."""
-
-    attempt_id: int
-    scenario_id: str
-    title: str
-    overall: int | None
-    finished_at: datetime | None
-    mine: bool = False
-
-
-@dataclass(frozen=True)
-class SharedAttemptView:
-    """A shared attempt as cohort members read it: the transcript and scores, without who."""
-
-    attempt_id: int
-    scenario_title: str
-    language: str
-    overall: int | None
-    stages: dict[str, int | None]
-    turns: tuple[TurnView, ...]
-    stage_names: dict[str, Localised] = field(default_factory=dict)
-    mine: bool = False
 
 
 # --- aggregation ----------------------------------------------------------------------------
@@ -276,16 +252,6 @@ def _principles() -> tuple[dict[str, Localised], dict[str, str], list[str]]:
     return names, polarity, order
 
 
-def _stage_names() -> dict[str, Localised]:
-    out: dict[str, Localised] = {}
-    for rubric in get_library().rubrics.values():
-        for stage in STAGES:
-            guide = rubric.stages.get(stage)  # type: ignore[call-overload]
-            if guide is not None:
-                out.setdefault(stage, {"fi": guide.name.fi, "en": guide.name.en})
-    return out
-
-
 def _per_user_metrics(agg: _Aggregate) -> dict[str, dict[int, float]]:
     """measure key -> user id -> the user's value (only users with finished attempts).
 
@@ -305,7 +271,7 @@ def _per_user_metrics(agg: _Aggregate) -> dict[str, dict[int, float]]:
 
 def _metrics(per_user: dict[str, dict[int, float]]) -> tuple[Metric, tuple[Metric, ...], tuple[Metric, ...]]:
     names, polarity, order = _principles()
-    stage_names = _stage_names()
+    stage_names = _attempts.stage_names()
 
     def metric(key: str, kind: str, name: Localised, sign: str) -> Metric:
         values = sorted(per_user.get(key, {}).values())
@@ -374,7 +340,7 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
         cohort = require_cohort_member_view(session, principal, cohort_id)
         members = len(cohort_repo.member_ids(session, cohort.id))
         agg = _aggregate(session, cohort.id)
-        shared = _shared_rows(session, principal, cohort.id)
+        shared = shared_rows(session, principal, cohort.id)
         name = cohort.name
     per_user = _per_user_metrics(agg)
     overall, stages, principles = _metrics(per_user)
@@ -392,76 +358,13 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
                               shared=tuple(shared), aggregates_only=not full, min_comparison=min_cohort_comparison())
 
 
-def _shared_rows(session: Session, principal: Principal, cohort_id: int) -> list[SharedAttemptRow]:
-    members = cohort_repo.member_ids_query(cohort_id)
-    rows = session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at)
-        .where(Attempt.shared_with_cohort.is_(True), Attempt.status == "finished", Attempt.user_id.in_(members))
-        .order_by(Attempt.finished_at.desc(), Attempt.id.desc())
-    ).all()
-    return [
-        SharedAttemptRow(attempt_id=r[0], scenario_id=r[2], title=practice._title(r[2]),
-                         overall=None if r[3] is None else int(round(r[3])), finished_at=r[4],
-                         mine=r[1] == principal.user_id)
-        for r in rows
-    ]
-
-
-def shared_attempts(db: Database, principal: Principal | None, cohort_id: int) -> list[SharedAttemptRow]:
-    """The cohort's shared attempts (members and mentors), without names."""
-    principal = require_signed_in(principal)
-    with db.read() as session:
-        cohort = require_cohort_reader(session, principal, cohort_id)
-        return _shared_rows(session, principal, cohort.id)
-
-
-def share_attempt(db: Database, principal: Principal | None, attempt_id: int, shared: bool = True) -> None:
-    """The owner shares one finished attempt with their cohorts (sharing another unshares the
-    previous one: one shared attempt per trainee) or withdraws it."""
-    principal = require_signed_in(principal)
-    with db.transaction() as session:
-        attempt = practice._load(session, attempt_id, for_update=True)
-        require_act(principal, attempt)
-        if shared and attempt.status != "finished":
-            raise Conflict("only a finished attempt can be shared", reason="not_finished", attempt_id=attempt.id)
-        if shared:
-            for other in session.scalars(
-                select(Attempt).where(Attempt.user_id == principal.user_id, Attempt.shared_with_cohort.is_(True),
-                                      Attempt.id != attempt.id)
-            ):
-                other.shared_with_cohort = False
-        attempt.shared_with_cohort = bool(shared)
-
-
-def read_shared_attempt(db: Database, principal: Principal | None, attempt_id: int) -> SharedAttemptView:
-    """A shared attempt for a cohort member (or anyone who may read it), without who wrote it."""
-    principal = require_signed_in(principal)
-    with db.read() as session:
-        attempt = practice._load(session, attempt_id)
-        require_read(principal, attempt, session=session)
-        if attempt.status != "finished":
-            raise Conflict("the attempt has not ended", reason="not_finished", attempt_id=attempt.id)
-        scenario, rubric = practice._scenario(attempt.scenario_id)
-        state = practice._state(attempt)
-        report = practice._stored_report(attempt, scenario, rubric)
-        mine = attempt.user_id == principal.user_id
-        owner = attempt.user_id
-    audit.record_read(db, principal, owner, attempt_id, "shared attempt")
-    return SharedAttemptView(
-        attempt_id=attempt.id,
-        scenario_title=scenario.title,
-        language=scenario.language,
-        overall=report.overall,
-        stages=dict(report.stages),
-        turns=tuple(practice._turn_view(t, rubric, with_thought=True) for t in state.turns),
-        stage_names=_stage_names(),
-        mine=mine,
-    )
-
-
 # --- CSV ------------------------------------------------------------------------------------
 
 _cell = csv_cell  # spreadsheet-safe cells: see simulator/service/_csv.py
+
+
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pseudonymise: bool = False) -> str:
@@ -490,10 +393,9 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
     else:
         writer.writerow(["user_id", "username", "display_name", "attempt_id", "scenario_id", "finished_at",
                          *score_columns])
-    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))  # type: ignore[index]
+    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))
     for attempt_id, user_id, scenario_id, overall, finished, hints, stages in rows:
-        scores = [None if overall is None else round(overall), *(stages[s] if stages[s] is None else round(stages[s])
-                                                                 for s in STAGES), hints]
+        scores = [None if overall is None else round(overall), *(_rounded(stages[s]) for s in STAGES), hints]
         if pseudonymise:
             writer.writerow([label[user_id], scenario_id, finished.date().isoformat() if finished else "", *scores])
         else:
@@ -511,12 +413,7 @@ __all__ = [
     "Person",
     "Position",
     "ProgressPoint",
-    "SharedAttemptRow",
-    "SharedAttemptView",
     "cohort_csv",
     "cohort_dashboard",
     "my_cohort_view",
-    "read_shared_attempt",
-    "share_attempt",
-    "shared_attempts",
 ]

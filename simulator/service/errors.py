@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.session.simulation import MAX_HINTS
+
 
 class ServiceError(Exception):
     code: str = "error"
@@ -63,3 +65,49 @@ class LoginThrottled(ServiceError):
             retry_after_seconds=retry_after_seconds,
         )
         self.retry_after_seconds = retry_after_seconds
+
+
+# --- practice -------------------------------------------------------------------------------
+
+
+class ReplyRefused(InvalidInput):
+    """The reply was not sent; ``code`` is ``empty`` or ``too_long`` (nothing was written)."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message, field="reply", reason=code, **params)
+        self.code = code
+
+
+class AttemptFinished(Conflict):
+    """A finished attempt is read-only."""
+
+    code = "finished"
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__("this attempt has ended and can no longer change", reason="finished", attempt_id=attempt_id)
+
+
+class HintLimitReached(Conflict):
+    code = "hint_limit"
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__(f"at most {MAX_HINTS} hints per attempt", reason="hint_limit", max=MAX_HINTS,
+                         attempt_id=attempt_id)
+
+
+class StaleReply(Conflict):
+    """The page sent a reply for a turn that is no longer the next one (another tab, a double click)."""
+
+    code = "stale"
+
+    def __init__(self, attempt_id: int, expected: int, actual: int) -> None:
+        super().__init__("the conversation moved on in another window; reload to see it", reason="stale",
+                         attempt_id=attempt_id, expected=expected, actual=actual)
+
+
+class NotFinished(Conflict):
+    code = "not_finished"
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__("the debrief is ready once the meeting has ended", reason="not_finished",
+                         attempt_id=attempt_id)

@@ -32,5 +32,5 @@ def current_hint(state: SessionState, rubric: Rubric) -> Localised | None:
     stage = hint_stage(state)
     if state.finished or stage is None or stage != state.stage or stage not in rubric.stages:
         return None
-    guide = rubric.stages[stage]  # type: ignore[index]
+    guide = rubric.stages[stage]
     return {"fi": guide.hint.fi, "en": guide.hint.en}

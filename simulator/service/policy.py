@@ -27,6 +27,7 @@ from simulator.service.principal import Actor, Principal, _System
 from simulator.service.errors import Forbidden, NotFound
 from simulator.store import cohorts as cohort_repo
 from simulator.store import users as user_repo
+from simulator.store.ids import is_row_id
 from simulator.store.models import Cohort
 
 # --- who is calling -----------------------------------------------------------------------
@@ -120,7 +121,7 @@ def listable_role(actor: Actor | None, role: str | None) -> str | None:
 
 def load_cohort(session: Session, cohort_id: Any) -> Cohort:
     """The cohort, or ``NotFound`` for a missing or malformed id (checked after the role)."""
-    if not isinstance(cohort_id, int) or isinstance(cohort_id, bool):
+    if not is_row_id(cohort_id):
         raise NotFound("no such cohort", reason="cohort_not_found")
     cohort = cohort_repo.get_cohort(session, cohort_id)
     if cohort is None:

@@ -12,9 +12,11 @@ from simulator.content.library import get_library
 from simulator.service import audit
 from simulator.service.policy import require_read, require_read_progress, require_signed_in
 from simulator.service.principal import Principal
-from simulator.service.practice import compare, principle_names, summarise
+from simulator.service._attempts import compare, principle_names, summarise
 from simulator.service.views import AttemptSummary, PrincipleTrendPoint, ProgressView, ScenarioProgress
 from simulator.store import Database
+from simulator.store.ids import is_row_id
+from simulator.service.errors import NotFound
 from simulator.store import attempts as attempt_repo
 from simulator.store.models import Attempt
 
@@ -23,6 +25,8 @@ def progress(db: Database, principal: Principal | None, user_id: int | None = No
     """Progress of ``user_id`` (default: the principal's own); anonymous callers: ``signed_out``."""
     principal = require_signed_in(principal)
     user_id = principal.user_id if user_id is None else user_id
+    if not is_row_id(user_id):
+        raise NotFound("no such user", reason="user_not_found")
     library = get_library()
     with db.read() as session:
         require_read_progress(session, principal, user_id)
@@ -42,7 +46,7 @@ def progress(db: Database, principal: Principal | None, user_id: int | None = No
     for rubric in library.rubrics.values():
         names.update(principle_names(rubric))
         for stage in STAGES:
-            guide = rubric.stages.get(stage)  # type: ignore[call-overload]
+            guide = rubric.stages.get(stage)
             if guide is not None:
                 stage_names.setdefault(stage, {"fi": guide.name.fi, "en": guide.name.en})
 

@@ -28,7 +28,7 @@ from simulator.service.auth import (
     validate_role,
     validate_username,
 )
-from simulator.service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.service.errors import Conflict, InvalidInput, NotFound
 from simulator.service.policy import (
     listable_role,
     require_admin,

@@ -175,7 +175,8 @@ def write_summary(
         turns = (attempt.state or {}).get("turns") if isinstance(attempt.state, dict) else None
         findings_per_turn = [t.get("findings") or [] for t in turns or [] if isinstance(t, dict)]
     report = attempt.report if isinstance(attempt.report, dict) else {}
-    stages = report.get("stages") if isinstance(report.get("stages"), dict) else {}
+    raw_stages = report.get("stages")
+    stages: dict[str, Any] = raw_stages if isinstance(raw_stages, dict) else {}
     values: dict[str, Any] = {
         "user_id": attempt.user_id,
         "scenario_id": attempt.scenario_id,

@@ -51,7 +51,7 @@ def is_mentor_of(session: Session, cohort_id: int, user_id: int) -> bool:
     return session.get(CohortMentor, (cohort_id, user_id)) is not None
 
 
-def member_ids_query(cohort_id: int) -> Select[tuple[int]]:
+def member_ids_query(cohort_id: int) -> Select[int]:
     """The one "members of a cohort" query, for use as a subquery (``Attempt.user_id.in_(...)``)."""
     return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
 
@@ -72,7 +72,7 @@ def share_a_cohort(session: Session, user_id: int, other_id: int) -> bool:
     return session.scalar(query) is not None
 
 
-def trainees_of_mentor_query(mentor_id: int) -> Select[tuple[int]]:
+def trainees_of_mentor_query(mentor_id: int) -> Select[int]:
     """Members of every cohort the mentor mentors, as a subquery."""
     mine = select(CohortMentor.cohort_id).where(CohortMentor.user_id == mentor_id)
     return select(CohortMember.user_id).where(CohortMember.cohort_id.in_(mine))

@@ -7,10 +7,13 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from simulator.store.ids import is_row_id
 from simulator.store.models import User, utcnow
 
 
 def get_user(session: Session, user_id: int) -> User | None:
+    if not is_row_id(user_id):  # a huge id from outside would overflow the driver
+        return None
     return session.get(User, user_id)
 
 

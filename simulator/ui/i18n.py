@@ -36,7 +36,7 @@ LANGUAGES: Final = tuple(
     [DEFAULT_LANGUAGE] + sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and p.name != DEFAULT_LANGUAGE)
 )
 # Each language named in itself (Babel's CLDR names), never translated.
-LANGUAGE_NAMES: Final = {code: formatting.locale(code).get_display_name(code).capitalize() for code in LANGUAGES}
+LANGUAGE_NAMES: Final = {code: (formatting.locale(code).get_display_name(code) or code).capitalize() for code in LANGUAGES}
 SESSION_KEY: Final = "_kohtaamo_language"  # st.session_state key of the interface language
 
 

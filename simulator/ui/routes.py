@@ -24,7 +24,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.service import auth
 from simulator.service.errors import InvalidCredentials, LoginThrottled
@@ -45,6 +47,19 @@ LOGIN_PATH: Final = "/auth/login"
 LOGOUT_PATH: Final = "/auth/logout"
 MAX_FORM_BYTES: Final = 8 * 1024  # username + password (<= 1024 chars) fit many times over
 ALLOWED_ORIGINS_ENV: Final = "KOHTAAMO_ALLOWED_ORIGINS"
+ALLOWED_HOSTS_ENV: Final = "KOHTAAMO_ALLOWED_HOSTS"
+# Sent with every HTTP response of the server (the app's pages, its static files, these
+# routes): no framing by other sites, no MIME sniffing, no full URLs leaking in Referer.
+# The CSP restricts only what Streamlit does not need (frames, plugins, <base>, foreign
+# form targets); its own scripts and styles stay as Streamlit serves them.
+SECURITY_HEADERS: Final = (
+    (b"content-security-policy",
+     b"frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIE_SECURE_ENV: Final = "KOHTAAMO_COOKIE_SECURE"
 
 
@@ -54,12 +69,29 @@ def _allowed_origins() -> set[str]:
     return {item.strip().rstrip("/").lower() for item in raw.split(",") if item.strip()}
 
 
+def _allowed_hosts() -> set[str]:
+    """``KOHTAAMO_ALLOWED_HOSTS`` (comma-separated ``host[:port]``); empty = any Host."""
+    raw = os.environ.get(ALLOWED_HOSTS_ENV, "")
+    return {item.strip().lower() for item in raw.split(",") if item.strip()}
+
+
+def host_allowed(host: str) -> bool:
+    """The Host header names this server (DNS rebinding sends another name); see deploy.md."""
+    allowed = _allowed_hosts()
+    if not allowed:
+        return True
+    host = host.strip().lower()
+    return host in allowed or host.rsplit(":", 1)[0] in allowed
+
+
 def origin_allowed(request: Request) -> bool:
     """Same-origin POSTs only: the Origin's host:port must be this request's Host.
 
     Browsers always send Origin on form POSTs and a page elsewhere cannot forge it; a
     request without one (or with ``null``) is refused rather than guessed about.
     """
+    if not host_allowed(request.headers.get("host", "")):
+        return False
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return False
@@ -141,7 +173,10 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
         current = settings()
         try:
             # argon2id takes ~170 ms: keep it off the event loop that serves every user.
-            _principal, token = await run_in_threadpool(auth.login, get_db(), username, password, settings=current)
+            _principal, token = await run_in_threadpool(
+                auth.login, get_db(), username, password, settings=current,
+                source=request.client.host if request.client else None,
+            )
         except LoginThrottled as exc:
             return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds), **_language(form)})
         except InvalidCredentials:
@@ -203,6 +238,52 @@ def shared_database(url: str | None = None) -> Database:
         if database is None:
             database = _databases[url] = Database(url)
         return database
+
+
+class SecurityHeaders:
+    """ASGI middleware for the whole server: security headers on every HTTP response, and
+    every state-changing request (POST, PUT, PATCH, DELETE) refused with 403 unless its Host
+    is allowed and, when it names one, its Origin is this server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope.get("method", "GET") in UNSAFE_METHODS and not _same_site(scope):
+            await _forbidden()(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in SECURITY_HEADERS if name not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _same_site(scope: Scope) -> bool:
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    host = headers.get("host", "")
+    if not host_allowed(host):
+        return False
+    origin = headers.get("origin")
+    if origin is None:  # Streamlit's own uploads carry its XSRF token; browsers send Origin on POST
+        return True
+    if origin.rstrip("/").lower() in _allowed_origins():
+        return True
+    parsed = urlsplit(origin)
+    return bool(parsed.scheme in ("http", "https") and parsed.netloc.lower() == host.lower())
+
+
+def middleware() -> list[Middleware]:
+    """What ``streamlit_app.py`` wraps the server in."""
+    return [Middleware(SecurityHeaders)]
 
 
 def routes() -> list[BaseRoute]:

@@ -90,4 +90,4 @@ def require_principal(*roles: str) -> Principal:
     if roles and principal.role not in roles:
         st.error(i18n.t("common.error.forbidden"))
         st.stop()
-    return principal  # type: ignore[return-value]
+    return principal

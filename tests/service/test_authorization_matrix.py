@@ -25,7 +25,20 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
-from simulator.service import assignments, audit, cohorts, dashboard, policy, practice, progress, review  # noqa: E402
+from simulator.service import (  # noqa: E402
+    assignments,
+    audit,
+    catalogue,
+    cohorts,
+    corrections,
+    dashboard,
+    debrief,
+    policy,
+    practice,
+    progress,
+    review,
+    sharing,
+)
 from simulator.service.errors import Forbidden  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
@@ -53,7 +66,7 @@ class Rule:
 
 def _dismiss(w: World, p: Any) -> Any:
     # The second engine finding of the private attempt's first reply (the first is already dismissed).
-    return review.dismiss_finding(w.db, p, w.private, 0, _engine_key(w, 0, 1))
+    return corrections.dismiss_finding(w.db, p, w.private, 0, _engine_key(w, 0, 1))
 
 
 def _engine_key(w: World, index: int, position: int) -> str:
@@ -117,16 +130,16 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("review.open_attempt", lambda w, p: review.open_attempt(w.db, p, w.private), f"{M} {M} {M} ok {NYT} ok {S}"),
     Rule.of("review.add_comment", lambda w, p: review.add_comment(w.db, p, w.private, 0, "Hyvä."),
             f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.dismiss_finding", _dismiss, f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.add_finding", lambda w, p: review.add_finding(w.db, p, w.private, 1, _addable(w)),
+    Rule.of("corrections.dismiss_finding", _dismiss, f"{M} {M} {M} ok {NYT} ok {S}"),
+    Rule.of("corrections.add_finding", lambda w, p: corrections.add_finding(w.db, p, w.private, 1, _addable(w)),
             f"{M} {M} {M} ok {NYT} ok {S}"),
-    Rule.of("review.withdraw_correction", lambda w, p: review.withdraw_correction(w.db, p, w.correction),
+    Rule.of("corrections.withdraw_correction", lambda w, p: corrections.withdraw_correction(w.db, p, w.correction),
             f"{M} {M} {M} ok {NYT} ok {S}"),
     Rule.of("review.mentor_feedback (private)", lambda w, p: review.mentor_feedback(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     Rule.of("review.mentor_feedback (shared)", lambda w, p: review.mentor_feedback(w.db, p, w.shared),
             f"ok ok {NYA} ok {NYA} ok {S}"),
-    Rule.of("review.export_corrections", lambda w, p: list(review.export_corrections(w.db, p)),
+    Rule.of("corrections.export_corrections", lambda w, p: list(corrections.export_corrections(w.db, p)),
             f"{M} {M} {M} ok ok ok {S}"),
     # dashboards, sharing, exports
     Rule.of("dashboard.cohort_dashboard", lambda w, p: dashboard.cohort_dashboard(w.db, p, w.cohort_a),
@@ -136,19 +149,19 @@ MATRIX: tuple[Rule, ...] = (
             lambda w, p: dashboard.cohort_csv(w.db, p, w.cohort_a, pseudonymise=True), f"{M} {M} {M} ok {NCM} ok {S}"),
     Rule.of("dashboard.my_cohort_view", lambda w, p: dashboard.my_cohort_view(w.db, p, w.cohort_a),
             f"ok ok not_in_cohort not_cohort_member not_in_cohort not_cohort_member {S}"),
-    Rule.of("dashboard.shared_attempts", lambda w, p: dashboard.shared_attempts(w.db, p, w.cohort_a),
+    Rule.of("sharing.shared_attempts", lambda w, p: sharing.shared_attempts(w.db, p, w.cohort_a),
             f"ok ok not_in_cohort ok not_in_cohort ok {S}"),
-    Rule.of("dashboard.share_attempt", lambda w, p: dashboard.share_attempt(w.db, p, w.private),
+    Rule.of("sharing.share_attempt", lambda w, p: sharing.share_attempt(w.db, p, w.private),
             f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
-    Rule.of("dashboard.read_shared_attempt (shared)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.shared),
+    Rule.of("sharing.read_shared_attempt (shared)", lambda w, p: sharing.read_shared_attempt(w.db, p, w.shared),
             f"ok ok {NYA} ok {NYA} ok {S}"),
-    Rule.of("dashboard.read_shared_attempt (private)", lambda w, p: dashboard.read_shared_attempt(w.db, p, w.private),
+    Rule.of("sharing.read_shared_attempt (private)", lambda w, p: sharing.read_shared_attempt(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice and debrief on attempts
     Rule.of("practice.get_attempt", lambda w, p: practice.get_attempt(w.db, p, w.private), f"ok {NYA} {NYA} ok {NYA} ok {S}"),
-    Rule.of("practice.debrief (private)", lambda w, p: practice.debrief(w.db, p, w.private),
+    Rule.of("debrief.debrief (private)", lambda w, p: debrief.debrief(w.db, p, w.private),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
-    Rule.of("practice.debrief (shared)", lambda w, p: practice.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {S}"),
+    Rule.of("debrief.debrief (shared)", lambda w, p: debrief.debrief(w.db, p, w.shared), f"ok ok {NYA} ok {NYA} ok {S}"),
     Rule.of("practice.reply", lambda w, p: practice.reply(w.db, p, w.active, "Kerro lisää."),
             f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
     Rule.of("practice.hint", lambda w, p: practice.hint(w.db, p, w.active), f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
@@ -159,7 +172,7 @@ MATRIX: tuple[Rule, ...] = (
     Rule.of("practice.progress (of self)", lambda w, p: practice.progress(w.db, p, w["self"].user_id),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice functions on the caller's own attempts (anyone signed in practises)
-    Rule.of("practice.list_scenarios", lambda w, p: practice.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
+    Rule.of("catalogue.list_scenarios", lambda w, p: catalogue.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.start_attempt", lambda w, p: practice.start_attempt(w.db, p, SCENARIO, seed=1),
             f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.active_attempt", lambda w, p: practice.active_attempt(w.db, p, SCENARIO), f"ok ok ok ok ok ok {S}"),
@@ -263,7 +276,8 @@ def test_every_public_service_function_is_in_the_matrix() -> None:
     import inspect
 
     named = {rule.name.split(" ")[0] for rule in MATRIX}
-    for module in (cohorts, assignments, review, dashboard, practice, progress, audit):
+    for module in (cohorts, assignments, review, corrections, dashboard, sharing, practice, debrief, catalogue,
+                   progress, audit):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isfunction(value) and "db" in inspect.signature(value).parameters:

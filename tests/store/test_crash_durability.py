@@ -240,7 +240,7 @@ def _crash_many(url: str, kills: int, tmp_path: Path) -> None:
         f"{unacked} stored but killed before acknowledging; {len(attempts)} attempts consistent"
     )
     # The attempt the last life was in resumes: the next reply continues from the stored state.
-    from simulator.service import practice
+    from simulator.service import _attempts, practice
     from simulator.service.auth import Principal
     from simulator.store import Database
 
@@ -249,7 +249,7 @@ def _crash_many(url: str, kills: int, tmp_path: Path) -> None:
         me = Principal(user_id=user_id, username="crash-trainee", role="trainee", locale="fi", display_name="Crash")
         attempt = practice.latest_active_attempt(db, me)
         if attempt is None:  # killed right after an END: start one, which must also work
-            attempt = practice.start_attempt(db, me, sorted(practice._library().scenarios)[0], seed=1)
+            attempt = practice.start_attempt(db, me, sorted(_attempts.library().scenarios)[0], seed=1)
         before = len(attempt.turns)
         turn = practice.reply(db, me, attempt.id, "Kerro lisää, kuuntelen.", expected_index=before)
         assert turn.index == before

@@ -23,6 +23,8 @@ from simulator.service.errors import Forbidden
 from simulator.store import Database
 from simulator.ui.i18n import translate
 
+from .support import go
+
 BROKEN = "en-young-bad-experience"
 WORKING = "fi-kiintiopakolainen"
 BAD_VALUE = "difficulty: impossible"
@@ -48,13 +50,6 @@ def broken_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     get_library.cache_clear()
 
 
-def _go(at: AppTest, name: str) -> AppTest:
-    from streamlit.util import calc_hash
-
-    at._page_hash = calc_hash(name)  # st.Page's script hash is the hash of its url_path
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -69,7 +64,7 @@ def test_admin_sees_file_line_and_field_of_the_broken_scenario(
     _, line = broken_content
     at = app(login_token("admin")).run()
     assert not at.exception, at.exception
-    _go(at, "admin_content")
+    go(at, "admin_content")
     shown = _texts(at)
     assert translate("fi", "admin_content.title") in shown
     location = translate("fi", "admin_content.location", location=f"scenarios/{BROKEN}.yaml:{line}")

@@ -23,7 +23,7 @@ def _content() -> None:
 def _two_person_cohort(ui_db: Database) -> None:
     mentor, _ = auth.login(ui_db, "mentor", "mentor")
     cohort = cohorts.create_cohort(ui_db, mentor, "Ryhmä")
-    other = users.create_user(ui_db, SYSTEM, "salainen", "salainen-123", "trainee", display_name="Salainen Sanna")
+    users.create_user(ui_db, SYSTEM, "salainen", "salainen-123", "trainee", display_name="Salainen Sanna")
     me = auth.login(ui_db, "trainee", "trainee")[0]
     for member in (me, auth.login(ui_db, "salainen", "salainen-123")[0]):
         cohorts.join_cohort(ui_db, member, cohorts.create_invitation(ui_db, mentor, cohort.id).code)

@@ -199,3 +199,28 @@ def test_streamlit_run_serves_the_routes() -> None:
     """``streamlit run streamlit_app.py`` must see the st.App, or no route would exist."""
     found = discover_asgi_app(Path(__file__).resolve().parents[2] / "streamlit_app.py")
     assert found.is_asgi_app and found.import_string == "streamlit_app:app"
+
+
+def _served(ui_db: Database) -> Starlette:
+    """The routes wrapped in the server's middleware, as streamlit_app.py serves them."""
+    return Starlette(routes=routes.make_routes(lambda: ui_db), middleware=routes.middleware())
+
+
+def test_every_response_carries_the_security_headers(ui_db: Database) -> None:
+    response = call(_served(ui_db), "/auth/login", form={"username": "trainee", "password": "trainee"})
+    assert response.status == 303
+    csp = response.header("content-security-policy") or ""
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.header("x-content-type-options") == "nosniff"
+    assert response.header("referrer-policy") == "same-origin"
+    assert response.header("x-frame-options") == "DENY"
+
+
+def test_a_foreign_host_or_origin_is_refused_on_every_post(ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _served(ui_db)
+    assert call(app, "/some/other/post", origin="https://evil.example").status == 403  # any POST route
+    monkeypatch.setenv(routes.ALLOWED_HOSTS_ENV, "kohtaamo.example.fi")
+    refused = call(app, "/auth/login", form={"username": "trainee", "password": "trainee"})
+    assert refused.status == 403 and refused.header("set-cookie") is None  # Host "testserver" is not ours
+    monkeypatch.setenv(routes.ALLOWED_HOSTS_ENV, "kohtaamo.example.fi, testserver")
+    assert call(app, "/auth/login", form={"username": "trainee", "password": "trainee"}).status == 303

@@ -3,6 +3,8 @@ or, from the ``alembic`` command, with ``DATABASE_URL``."""
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from alembic import context
 
 from simulator.store.engine import database_url, make_engine
@@ -12,7 +14,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _configure(connection: object) -> None:
+def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -29,7 +29,7 @@ def pending(scope: str) -> bool:
 
 def show(scope: str) -> dict[str, Any] | None:
     """Draw the stored message of ``scope`` once; the secret (a one-time password) in a code box."""
-    message = st.session_state.pop(_PREFIX + scope, None)
+    message: dict[str, Any] | None = st.session_state.pop(_PREFIX + scope, None)
     if not message:
         return None
     draw = {"success": st.success, "error": st.error}.get(message["kind"], st.info)

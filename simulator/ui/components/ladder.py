@@ -93,4 +93,5 @@ def render_ladder(
                      why=", ".join(reasons) or t("practice.ladder_back_signal.other")))
     if not finished and current in ids:
         info = stages[ids.index(current)]
-        st.caption(t("practice.ladder_current", stage=info.name.get(language) or current, goal=info.goal.get(language) or ""))
+        st.caption(t("practice.ladder_current", stage=escape(info.name.get(language) or current),
+                     goal=escape(info.goal.get(language) or "")))

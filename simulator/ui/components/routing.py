@@ -38,6 +38,7 @@ def chosen_attempt(page: str) -> int | None:
     if value is None:
         return None
     value = int(value)
+    assert isinstance(value, int)
     st.session_state[ATTEMPT_KEYS[page]] = value
     if st.query_params.get("attempt") != str(value):
         st.query_params["attempt"] = str(value)

@@ -8,6 +8,7 @@ never used with user text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from simulator.service.exports import md_escape
@@ -17,9 +18,22 @@ POSITIVE = "positive"
 NEGATIVE = "negative"
 
 
+# Streamlit's Markdown (remark-gfm) turns URLs and e-mail addresses into links *after*
+# parsing, in the text itself, so backslash escapes cannot stop it. An invisible word joiner
+# where the link patterns need "://", "www." or "@" keeps the text as typed on screen but
+# no longer a link.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def escape(text: str) -> str:
-    """Markdown-escaped text that renders exactly as typed."""
-    return md_escape(text)
+    """The one helper for user and content text shown as Markdown: names, titles, hints,
+    stage names, replies. Renders exactly as typed: no formatting, HTML, maths, colour
+    directives, images or links (bare URLs included)."""
+    return md_escape(_AUTOLINK.sub(WORD_JOINER, str(text)))
+
+
+inert = escape
 
 
 def polarity_marks(length: int, findings: Iterable[FindingView]) -> list[str | None]:

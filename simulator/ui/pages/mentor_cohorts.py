@@ -15,6 +15,7 @@ from simulator.service.auth import Principal
 from simulator.service.cohorts import CohortSummary
 from simulator.service.errors import ServiceError
 from simulator.ui.components import errors, flash
+from simulator.ui.components.text import escape
 from simulator.ui.components.context import get_db, require_principal, t
 
 COHORT_KEY = "mentor_cohort_id"  # the cohort the mentor pages share
@@ -77,7 +78,7 @@ def render() -> None:
             hide_index=True,
             key="mentor_cohorts_members",
         )
-    st.caption(t("mentor.cohorts.mentors", names=", ".join(m.display_name for m in view.mentors)))
+    st.caption(t("mentor.cohorts.mentors", names=", ".join(escape(m.display_name) for m in view.mentors)))
     _invite(principal, view.id)
     _add_existing(principal, view.id)
     _add_new(principal, view.id)
@@ -187,6 +188,8 @@ def _remove(principal: Principal, view: cohorts.CohortView) -> None:
 
 def _removed(principal: Principal, cohort_id: int, names: dict[int, str]) -> None:
     chosen = st.session_state.get("mentor_cohorts_remove_choice")
+    if not isinstance(chosen, int):
+        return
     try:
         cohorts.remove_trainee(get_db(), principal, cohort_id, chosen)
     except ServiceError as error:

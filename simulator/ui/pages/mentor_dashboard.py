@@ -21,7 +21,7 @@ from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 # (nothing) to green (a principle kept often).
 GOOD, BAD = "#2e7d32", "#d84315"
 STATUS_COLOURS = {"done": "#2e7d32", "in_progress": "#1f77b4", "not_started": "#9e9e9e", "overdue": "#c62828"}
-LABEL_AXIS = {"labelLimit": 0}  # full names, never "Ohjauksellinen v..."
+# labelLimit=0 on every axis: full names, never "Ohjauksellinen v..."
 WRAP_LABEL = "split(datum.label, ' ')"  # a stage name on two lines under its column
 
 
@@ -70,7 +70,7 @@ def _stages(view: CohortDashboard, language: str) -> None:
     order = [metric_name(m, language) for m in (view.overall, *view.stages)]
     box = alt.Chart(points).mark_boxplot(extent="min-max").encode(
         x=alt.X(f"{name_col}:N", sort=order, title=None,
-                axis=alt.Axis(labelAngle=0, labelExpr=WRAP_LABEL, **LABEL_AXIS)),
+                axis=alt.Axis(labelAngle=0, labelExpr=WRAP_LABEL, labelLimit=0)),
         y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format="d")),
     )
     means = pd.DataFrame([{name_col: metric_name(m, language), value_col: m.mean} for m in (view.overall, *view.stages)
@@ -94,7 +94,7 @@ def _principles(view: CohortDashboard, language: str) -> None:
         return
     good, bad = t("mentor.dashboard.polarity_positive"), t("mentor.dashboard.polarity_negative")
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{name_col}:N", sort="-x", title=None, axis=alt.Axis(**LABEL_AXIS)),
+        y=alt.Y(f"{name_col}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X(f"{value_col}:Q", axis=alt.Axis(format=".1~f")),
         color=alt.Color(f"{kind_col}:N", scale=alt.Scale(domain=[good, bad], range=[GOOD, BAD])),
         tooltip=[name_col, kind_col, alt.Tooltip(f"{value_col}:Q", format=".2f")],
@@ -121,8 +121,8 @@ def _heatmap(view: CohortDashboard, language: str) -> None:
         return
     top = max(1.0, float(cells[value_col].max()))
     chart = alt.Chart(cells).mark_rect().encode(
-        y=alt.Y(f"{name_col}:N", title=None, axis=alt.Axis(**LABEL_AXIS)),
-        x=alt.X(f"{trainee_col}:N", title=None, axis=alt.Axis(labelAngle=-30, **LABEL_AXIS)),
+        y=alt.Y(f"{name_col}:N", title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X(f"{trainee_col}:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=0)),
         color=alt.Color(f"{signed_col}:Q", title=None, legend=None,
                         scale=alt.Scale(domain=[-top, 0, top], range=[BAD, "#f7f7f7", GOOD])),
         tooltip=[trainee_col, name_col, kind_col, alt.Tooltip(f"{value_col}:Q", format=".2f")],
@@ -159,7 +159,7 @@ def _completion(view: CohortDashboard) -> None:
     ]
     most = max([a.targets for a in view.assignments] + [1])
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{scenario_col}:N", title=None, axis=alt.Axis(**LABEL_AXIS)),
+        y=alt.Y(f"{scenario_col}:N", title=None, axis=alt.Axis(labelLimit=0)),
         # whole trainees only: ticks 0, 1, 2, ... never "0.2 ... 3.0"
         x=alt.X(f"{count_col}:Q", stack="zero", scale=alt.Scale(domain=[0, most], nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, values=list(range(0, most + 1)))),

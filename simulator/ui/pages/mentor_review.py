@@ -89,8 +89,8 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
     with trainee_message():
         live = [f.finding for f in item.findings if not f.dismissed]
         st.markdown(highlighted_markdown(turn.reply, live))
-        stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), turn.stage)
-        st.caption(t("mentor.review.turn_meta", number=turn.index + 1, stage=stage, trust=turn.trust_after))
+        stage = next((s.name.get(language) for s in view.attempt.stages if s.id == turn.stage), None) or turn.stage
+        st.caption(t("mentor.review.turn_meta", number=turn.index + 1, stage=escape(stage), trust=turn.trust_after))
         for position, finding in enumerate(item.findings):
             _finding(principal, attempt_id, turn.index, position, finding, language, finished)
         for comment in item.comments:

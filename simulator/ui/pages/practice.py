@@ -55,7 +55,7 @@ def render() -> None:
             routing.go("picker")
         return
 
-    st.title(view.scenario_title)
+    st.title(escape(view.scenario_title))
     if view.finished or view.user_id != principal.user_id:
         _read_only(view)
         return
@@ -178,7 +178,7 @@ def _hint(db: Database, principal: Principal, view: AttemptView, language: str) 
         st.caption(t("practice.hint_none_left", max=practice.MAX_HINTS))
     if view.hint is not None:
         text = view.hint.get(language) or view.hint.get("fi", "")
-        st.info(t("practice.hint_text", text=text), icon=":material/lightbulb:")
+        st.info(t("practice.hint_text", text=escape(text)), icon=":material/lightbulb:")
 
 
 def _end(db: Database, principal: Principal, view: AttemptView) -> None:
@@ -208,7 +208,8 @@ def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> b
     try:
         practice.reply(db, principal, view.id, text, expected_index=view.next_index)
     except practice.ReplyRefused as error:
-        st.session_state[NOTICE_KEY] = ("too_long", text) if error.code == "too_long" else ("empty", "")
+        kept = error.code in ("too_long", "invalid_characters")  # the typed text is kept to copy
+        st.session_state[NOTICE_KEY] = (error.code, text) if kept else ("empty", "")
         return False
     except ServiceError as error:
         st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
@@ -226,6 +227,10 @@ def _notice() -> None:
         st.error(t("practice.error.too_long", max=practice.MAX_REPLY_CHARS, length=len(payload)))
         with st.expander(t("practice.too_long_keep")):
             st.code(payload, language=None, wrap_lines=True)
+    elif kind == "invalid_characters":
+        st.error(t("practice.error.invalid_characters"))
+        with st.expander(t("practice.too_long_keep")):
+            st.code(payload.encode("utf-8", "replace").decode("utf-8"), language=None, wrap_lines=True)
     elif kind == "empty":
         st.info(t("practice.error.empty"))
     else:

@@ -96,17 +96,17 @@ def _stage_chart(view: ProgressView, language: str) -> None:
     if not rows:
         st.caption(t("progress.no_data"))
         return
-    n, score, stage = t("progress.axis_attempt"), t("progress.axis_score"), t("progress.axis_stage")
-    order = [view.stage_names.get(s, {}).get(language) or s for s in STAGES]
+    n_title, score_title, stage_title = t("progress.axis_attempt"), t("progress.axis_score"), t("progress.axis_stage")
+    stage_order = [view.stage_names.get(s, {}).get(language) or s for s in STAGES]
     chart = (
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=_attempt_axis(n, len(view.attempts)),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score),
-            color=alt.Color("stage:N", title=stage, sort=order),
-            tooltip=[alt.Tooltip("n:Q", title=n), alt.Tooltip("stage:N", title=stage),
-                     alt.Tooltip("score:Q", title=score)],
+            x=_attempt_axis(n_title, len(view.attempts)),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title),
+            color=alt.Color("stage:N", title=stage_title, sort=stage_order),
+            tooltip=[alt.Tooltip("n:Q", title=n_title), alt.Tooltip("stage:N", title=stage_title),
+                     alt.Tooltip("score:Q", title=score_title)],
         )
         .properties(height=260)
     )

@@ -1,0 +1,128 @@
+"""Benchmark: logins under a burst and under a flood (issue 11, item 5).
+
+Run by hand: ``.venv/bin/python bench/login_flood.py [DATABASE_URL]`` (default: a fresh
+SQLite file). Two figures, each printed beside its budget:
+
+1. **burst**: two processes send 20 wrong passwords each for one name at the instant its
+   delay expires; how many were actually checked (budget: 1; before the fix 40);
+2. **flood**: 80 concurrent logins with fresh names from one address (real argon2id, the
+   route's thread pool simulated by threads) while a real user logs in from another
+   address; the real login's latency (budget 2 s) and this process's peak resident memory
+   (budget 400 MiB).
+
+``PYTHONPATH`` decides which code runs, so the same script measures an older checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from simulator.service import auth, users
+from simulator.service.auth import SYSTEM
+from simulator.service.errors import InvalidCredentials, LoginThrottled
+from simulator.store import Database, migrate
+from simulator.store.models import LoginThrottle
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = ROOT / "tests" / "service" / "helpers" / "login_burst.py"
+BUDGET_CHECKED = 1
+BUDGET_LOGIN_S = 2.0
+BUDGET_RSS_MIB = 400.0
+FLOOD = 80
+PASSWORD = "oikea-salasana-123"
+
+
+def peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def burst(url: str, db: Database) -> int:
+    users.create_user(db, SYSTEM, "burst.target", PASSWORD, "trainee")
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        session.execute(insert(LoginThrottle).values(username="burst.target", failures=3,
+                                                     last_failure_at=now - timedelta(seconds=2),
+                                                     blocked_until=now - timedelta(milliseconds=200)))
+    start = time.time() + 4.0
+    env = {**os.environ, "KOHTAAMO_ARGON2_FAST": "1"}
+    children = [subprocess.Popen([sys.executable, str(CHILD), url, str(start), "20", "burst.target"],
+                                 stdout=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outcomes: list[str] = []
+    for child in children:
+        out, _ = child.communicate(timeout=300)
+        outcomes += json.loads(out)
+    return outcomes.count("checked")
+
+
+def flood(db: Database) -> tuple[float, float, dict[str, int]]:
+    users.create_user(db, SYSTEM, "real.user", PASSWORD, "trainee")
+    counts = {"checked": 0, "throttled": 0}
+    guard = threading.Lock()
+    go = threading.Event()
+
+    def attacker(index: int) -> None:
+        go.wait()
+        try:
+            auth.login(db, f"fresh{index}", "guess-guess-guess", **_source("203.0.113.50"))
+            outcome = "ok"
+        except InvalidCredentials:
+            outcome = "checked"
+        except LoginThrottled:
+            outcome = "throttled"
+        with guard:
+            counts[outcome] = counts.get(outcome, 0) + 1
+
+    workers = [threading.Thread(target=attacker, args=(i,)) for i in range(FLOOD)]
+    for worker in workers:
+        worker.start()
+    go.set()
+    time.sleep(0.1)
+    started = time.perf_counter()
+    for _ in range(20):  # a busy answer means "try again in a moment", as the login page says
+        try:
+            auth.login(db, "real.user", PASSWORD, **_source("198.51.100.20"))
+            break
+        except LoginThrottled:
+            time.sleep(0.1)
+    latency = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    return latency, peak_rss_mib(), counts
+
+
+def _source(address: str) -> dict[str, str]:
+    """Older code has no ``source`` parameter; pass it only where it exists."""
+    import inspect
+
+    return {"source": address} if "source" in inspect.signature(auth.login).parameters else {}
+
+
+def main() -> None:
+    url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    migrate.upgrade(url)
+    db = Database(url)
+    checked = burst(url, db)
+    print(f"burst: {checked} of 40 guesses checked (budget {BUDGET_CHECKED})")
+    latency, rss, counts = flood(db)
+    print(f"flood: real login {latency:.2f} s (budget {BUDGET_LOGIN_S:.0f} s), peak RSS {rss:.0f} MiB "
+          f"(budget {BUDGET_RSS_MIB:.0f} MiB); attackers {counts}")
+    db.dispose()
+    ok = checked <= BUDGET_CHECKED and latency <= BUDGET_LOGIN_S and rss <= BUDGET_RSS_MIB
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
