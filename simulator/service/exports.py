@@ -82,9 +82,22 @@ def export_labels(language: str) -> dict[str, str]:
             section = data.get("export", {})
             if isinstance(section, dict):
                 labels.update({k: str(v) for k, v in section.items()})
+                reasons = data.get("outcome_reason", {})  # the page's words for an unmet outcome's reasons
+                if isinstance(reasons, dict):
+                    labels.update({f"reason.{k}": str(v) for k, v in reasons.items()})
+                if isinstance(data.get("outcome_why"), str):
+                    labels["why"] = data["outcome_why"]
             else:  # flat keys "export.x"
                 labels.update({k.split(".", 1)[1]: str(v) for k, v in data.items() if k.startswith("export.")})
     return labels
+
+
+def _outcome_detail(outcome: Any, language: str, labels: Mapping[str, str]) -> str:
+    """An unmet outcome's failed conditions in words (as on the page), else its explanation."""
+    reasons = [labels[f"reason.{code}"] for code in getattr(outcome, "reasons", []) if f"reason.{code}" in labels]
+    if not outcome.met and reasons and "why" in labels:
+        return _label(labels, "why", reasons="; ".join(reasons))
+    return _loc(outcome.explanation, language)
 
 
 def _label(labels: Mapping[str, str], key: str, **params: Any) -> str:
@@ -157,7 +170,7 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
     for outcome in r.outcomes:
         mark = "✓" if outcome.met else "✗"
         out.append(f"- {mark} **{md_text(_loc(outcome.statement, language))}**: "
-                   f"{md_text(_loc(outcome.explanation, language))}")
+                   f"{md_text(_outcome_detail(outcome, language, labels))}")
     out.append("")
     out.append(f"## {_label(labels, 'comparison')}")
     out.append("")
@@ -287,7 +300,7 @@ def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = 
         mark = "✓" if outcome.met else "✗"
         if font is None:
             mark = "+" if outcome.met else "-"
-        para(f"{mark} {_loc(outcome.statement, language)}: {_loc(outcome.explanation, language)}", gap=0.5)
+        para(f"{mark} {_loc(outcome.statement, language)}: {_outcome_detail(outcome, language, labels)}", gap=0.5)
     pdf.ln(2)
     para(_label(labels, "transcript"), 13, "B")
     para(f"{a.client_name}: {a.opening_line}")

@@ -92,3 +92,13 @@ def test_json_has_transcript_findings_and_report(debrief: DebriefView) -> None:
 def test_filename_is_safe(debrief: DebriefView) -> None:
     name = exports.filename(debrief, "pdf")
     assert name == f"debrief-{SCENARIO}-{debrief.attempt.id}.pdf"
+
+
+def test_an_unmet_outcome_names_its_reasons_in_the_markdown(debrief: DebriefView) -> None:
+    unmet = [o for o in debrief.report.outcomes if not o.met and o.reasons]
+    assert unmet, "the fixture's short meeting leaves some outcome unmet"
+    text = exports.to_markdown(debrief, "fi")
+    labels = exports.export_labels("fi")
+    for outcome in unmet:
+        for code in outcome.reasons:
+            assert exports.md_text(labels[f"reason.{code}"]) in text
