@@ -45,8 +45,6 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 1024  # the maximum bounds the hashing work per 
 TOKEN_MAX = 256
 
 
-
-
 def password_hasher(fast: bool | None = None) -> PasswordHasher:
     """argon2id with the library defaults, or cheap argon2id for tests (``KOHTAAMO_ARGON2_FAST=1``)."""
     if fast is None:
@@ -193,10 +191,6 @@ def validate_locale(locale: str) -> str:
 
 
 # --- passwords ----------------------------------------------------------------------------
-
-
-def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    return (hasher or password_hasher()).hash(password)
 
 
 def verify_password(password_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,11 +89,6 @@ def source_key(source: str | None) -> str | None:
 # Blocks this process has seen, so a flood against a blocked key is refused without a
 # database write (on SQLite every reservation is a commit behind the one write lock). The
 # database stays the authority: a block set by another instance is found there.
-_known_blocks: dict[str, datetime] = {}
-_known_guard = threading.Lock()
-_KNOWN_MAX = 10_000
-
-
 _STRIPES = tuple(threading.Lock() for _ in range(64))
 
 
@@ -109,28 +105,28 @@ def _stripes(keys: tuple[str | None, ...]) -> Iterator[None]:
             _STRIPES[index].release()
 
 
-def _scope(db: Database) -> str:
-    """Which database object a remembered block belongs to: its URL *and* ``id(db)``
-    (``id`` alone is reused after a Database is garbage-collected, so a new database in the
-    same process could inherit an old one's blocks)."""
-    return f"{getattr(db, 'url', '')}#{id(db)}"
+_known_blocks: weakref.WeakKeyDictionary[Database, dict[str, datetime]] = weakref.WeakKeyDictionary()
+_known_guard = threading.Lock()
+_KNOWN_MAX = 10_000
 
 
 def _remember(key: str, until: datetime | None, db: Database) -> None:
-    key = f"{_scope(db)}|{key}"
+    """Note (or forget) a block of ``key`` in ``db``; kept per Database object, so a new
+    database (or a test's fresh one) never inherits another's blocks."""
     with _known_guard:
+        known = _known_blocks.setdefault(db, {})
         if until is None:
-            _known_blocks.pop(key, None)
+            known.pop(key, None)
             return
-        if len(_known_blocks) >= _KNOWN_MAX:
-            _known_blocks.clear()
-        _known_blocks[key] = until
+        if len(known) >= _KNOWN_MAX:
+            known.clear()
+        known[key] = until
 
 
 def _known_retry(keys: tuple[str | None, ...], now: datetime, db: Database) -> int | None:
-    scoped = [f"{_scope(db)}|{k}" for k in keys if k is not None]
     with _known_guard:
-        until = max((_known_blocks[k] for k in scoped if k in _known_blocks), default=None)
+        known = _known_blocks.get(db, {})
+        until = max((known[k] for k in keys if k is not None and k in known), default=None)
     if until is None or until <= now:
         return None
     return max(1, math.ceil((until - now).total_seconds()))

@@ -97,7 +97,6 @@ def check_reply_text(text: str) -> str:
     return text
 
 
-
 def start_attempt(db: Database, principal: Principal | None, scenario_id: str, seed: int | None = None) -> AttemptView:
     """A new attempt at ``scenario_id``: the client has just said the opening line."""
     principal = require_signed_in(principal)
@@ -278,11 +277,6 @@ def _active_simulation(session: Session, principal: Principal, attempt_id: int) 
         raise AttemptFinished(attempt.id)
     scenario, rubric = scenario_of(attempt.scenario_id)
     return attempt, rubric, Simulation(scenario, rubric, state_of(attempt))
-
-
-def service_error_code(error: ServiceError) -> str:
-    """The key a page translates: the finer ``reason`` when there is one, else the code."""
-    return error.reason or error.code
 
 
 def progress(db: Database, principal: Principal | None, user_id: int | None = None) -> Any:

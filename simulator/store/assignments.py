@@ -42,8 +42,3 @@ def assignments_for_user(session: Session, user_id: int) -> list[Assignment]:
     cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
     query = select(Assignment).where(or_(Assignment.user_id == user_id, Assignment.cohort_id.in_(cohort_ids)))
     return list(session.scalars(query.order_by(Assignment.due_date, Assignment.id)))
-
-
-def assignments_for_cohort(session: Session, cohort_id: int) -> list[Assignment]:
-    query = select(Assignment).where(Assignment.cohort_id == cohort_id)
-    return list(session.scalars(query.order_by(Assignment.due_date, Assignment.id)))

@@ -205,11 +205,6 @@ def _score(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def set_shared(session: Session, attempt: Attempt, shared: bool) -> None:
-    attempt.shared_with_cohort = shared
-    session.flush()
-
-
 def delete_attempts_older_than(session: Session, cutoff: datetime) -> int:
     """Delete attempts last touched before ``cutoff``; turns, comments and corrections cascade."""
     result = session.execute(delete(Attempt).where(Attempt.updated_at < cutoff))

@@ -16,33 +16,6 @@ def get(session: Session, key: str) -> LoginThrottle | None:
     return session.scalars(select(LoginThrottle).where(LoginThrottle.username == key)).one_or_none()
 
 
-def record_failure(session: Session, key: str, now: datetime, *, forget_before: datetime) -> int:
-    """Count one more failure atomically (an upsert, so concurrent instances lose none).
-
-    A streak whose last failure is older than ``forget_before`` starts again at 1.
-    Returns the failure count after this one.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    if dialect not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"login throttling needs an upsert for {dialect}")
-    table = cast(Table, LoginThrottle.__table__)
-    stale = table.c.last_failure_at.is_(None) | (table.c.last_failure_at < forget_before)
-    statement = (
-        insert(table)
-        .values(username=key, failures=1, last_failure_at=now, blocked_until=None)
-        .on_conflict_do_update(
-            index_elements=[table.c.username],
-            set_={
-                "failures": case((stale, 1), else_=table.c.failures + 1),
-                "last_failure_at": now,
-            },
-        )
-        .returning(table.c.failures)
-    )
-    return int(session.execute(statement).scalar_one())
-
-
 def reserve(session: Session, key: str, now: datetime, *, forget_before: datetime) -> int | None:
     """Count one attempt for ``key`` unless it is blocked at ``now``; the count, or None if blocked.
 

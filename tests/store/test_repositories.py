@@ -134,14 +134,17 @@ def test_assignment_needs_exactly_one_target(db: Database) -> None:
             assignment_repo.add_assignment(session, scenario_id="s", created_by=None)
 
 
-def test_throttle_upsert_counts_and_forgets(db: Database) -> None:
+def test_throttle_reservation_counts_forgets_and_respects_a_block(db: Database) -> None:
     forget = NOW - timedelta(hours=24)
     with db.transaction() as session:
-        assert throttle_repo.record_failure(session, "ghost", NOW, forget_before=forget) == 1
-        assert throttle_repo.record_failure(session, "ghost", NOW, forget_before=forget) == 2
+        assert throttle_repo.reserve(session, "ghost", NOW, forget_before=forget) == 1
+        assert throttle_repo.reserve(session, "ghost", NOW, forget_before=forget) == 2
+        throttle_repo.block_until(session, "ghost", NOW + timedelta(seconds=1))
+        assert throttle_repo.reserve(session, "ghost", NOW, forget_before=forget) is None  # blocked: not counted
+        assert throttle_repo.refund(session, "ghost") == 1
     later = NOW + timedelta(days=2)
     with db.transaction() as session:
-        assert throttle_repo.record_failure(session, "ghost", later, forget_before=later - timedelta(hours=24)) == 1
+        assert throttle_repo.reserve(session, "ghost", later, forget_before=later - timedelta(hours=24)) == 1
         assert throttle_repo.prune(session, later + timedelta(days=2)) == 1
 
 

@@ -217,3 +217,35 @@ def test_the_favicon_is_bundled() -> None:
     from simulator.ui import navigation
 
     assert navigation.FAVICON.is_file() and navigation.FAVICON.read_bytes().startswith(b"\x89PNG")
+
+
+
+def test_two_tabs_store_the_same_reply_once_and_a_refused_tab_keeps_its_text(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    """Issue 11: two tabs sending the same text at once stored it twice, and a refused tab
+    dropped the typed text. Each tab answers the conversation it showed."""
+    token = login_token("trainee")
+    first = start_attempt(app(token))
+    attempt_id = first.session_state["practice_attempt_id"]
+    second = app(token)
+    second.run()
+    second.session_state["practice_attempt_id"] = attempt_id
+    go(second, "practice")  # both tabs now show the opening line only
+    same = "Hei, tervetuloa! Olen Maija ja autan sinua tänään."
+    send(first, same)
+    send(second, same)  # the second tab's copy of the same submission
+    principal = auth.login(ui_db, "trainee", "trainee")[0]
+    stored = [turn.reply for turn in practice.get_attempt(ui_db, principal, attempt_id).turns]
+    assert stored == [same], stored
+    other = "Kerro, mikä sinut toi tänne."
+    third = app(token)
+    third.run()
+    third.session_state["practice_attempt_id"] = attempt_id
+    go(third, "practice")  # shows one reply
+    send(first, "Miten voit tänään?")  # the first tab moves on
+    send(third, other)  # answers a conversation that is no longer there
+    assert fi("practice.error.stale") in [e.value for e in third.error]
+    assert other in [c.value for c in third.code]  # the typed text is kept
+    stored = [turn.reply for turn in practice.get_attempt(ui_db, principal, attempt_id).turns]
+    assert stored == [same, "Miten voit tänään?"]

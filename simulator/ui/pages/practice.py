@@ -27,6 +27,10 @@ from simulator.ui.components.trust import render_trust
 INPUT_KEY = "practice_input"
 CONFIRM_END_KEY = "practice_confirm_end"
 NOTICE_KEY = "practice_notice"
+# (attempt id, next turn index) as this tab last drew the conversation: a reply typed there
+# answers that state. Sent as ``expected_index``, it makes the same reply from two tabs
+# stored once, and a reply to a conversation that moved on refused (its text kept).
+SHOWN_KEY = "practice_shown_index"
 
 
 def render() -> None:
@@ -73,6 +77,7 @@ def render() -> None:
         st.markdown(prose(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
+    st.session_state[SHOWN_KEY] = (view.id, view.next_index)
     _notice()
 
 
@@ -206,10 +211,15 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
 def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> bool:
     """Store the reply; False (with a notice for this run) when it was not sent."""
     try:
-        practice.reply(db, principal, view.id, text, expected_index=view.next_index)
+        shown = st.session_state.get(SHOWN_KEY)
+        expected = shown[1] if isinstance(shown, tuple) and shown[0] == view.id else view.next_index
+        practice.reply(db, principal, view.id, text, expected_index=expected)
     except practice.ReplyRefused as error:
         kept = error.code in ("too_long", "invalid_characters")  # the typed text is kept to copy
         st.session_state[NOTICE_KEY] = (error.code, text) if kept else ("empty", "")
+        return False
+    except practice.StaleReply as error:  # another tab moved the conversation on: keep the text
+        st.session_state[NOTICE_KEY] = ("stale", (errors.message("practice", error), text))
         return False
     except ServiceError as error:
         st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
@@ -231,6 +241,11 @@ def _notice() -> None:
         st.error(t("practice.error.invalid_characters"))
         with st.expander(t("practice.too_long_keep")):
             st.code(payload.encode("utf-8", "replace").decode("utf-8"), language=None, wrap_lines=True)
+    elif kind == "stale":
+        message, text = payload
+        st.error(message)
+        with st.expander(t("practice.stale_keep"), expanded=True):
+            st.code(text, language=None, wrap_lines=True)
     elif kind == "empty":
         st.info(t("practice.error.empty"))
     else:
