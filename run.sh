@@ -12,8 +12,11 @@ cd "$(dirname "$0")"
 ensure_venv . .venv/.kohtaamo-installed "Kohtaamo"
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///kohtaamo.db}"
+echo "migrating the database ($DATABASE_URL)"
 .venv/bin/simulator db upgrade
+echo "seeding the demo accounts (only into an empty database)"
 .venv/bin/simulator demo
+echo "loading the scenarios and starting Kohtaamo at http://localhost:8501 (Ctrl+C stops it)"
 
 exec .venv/bin/streamlit run streamlit_app.py \
     --server.headless true \

@@ -11,12 +11,21 @@ ensure_venv() {
         exit 1
     fi
     if [ ! -x .venv/bin/python ]; then
-        echo "creating .venv"
+        echo "[1/2] creating .venv (a private Python environment in this folder)"
         "$python" -m venv .venv
     fi
     if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-        echo "installing $what into .venv"
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+        # The first install downloads about 40 packages and takes 1-3 minutes: pip names each
+        # one as it goes (one line per package), so the wait is visible.
+        echo "[2/2] installing $what into .venv: 1-3 minutes the first time, one line per package"
+        local started=$SECONDS
+        .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -e "$spec" \
+            | grep --line-buffered -E '^(Collecting|Successfully installed)' | sed -u 's/^/      /' || true
+        if ! .venv/bin/python -c 'import simulator' 2>/dev/null; then
+            echo "installing $what failed; run: .venv/bin/python -m pip install -e '$spec'" >&2
+            exit 1
+        fi
+        echo "      done in $((SECONDS - started)) s"
         touch "$stamp"
     fi
 }

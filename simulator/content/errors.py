@@ -16,6 +16,7 @@ class ContentIssue:
     message: str
     source_line: str | None = None
     severity: str = "error"  # "error" or "warning"
+    code: str = ""  # what kind of problem (pydantic's error type, "yaml", "duplicate_key"), for translated messages
 
     def format(self) -> str:
         """Render as ``FILE:LINE: field: message`` with the offending line beneath."""

@@ -140,7 +140,7 @@ class LocatedDocument:
             return None
         return self._source[line - 1]
 
-    def issue(self, field_path: FieldPath, message: str, severity: str = "error") -> ContentIssue:
+    def issue(self, field_path: FieldPath, message: str, severity: str = "error", code: str = "") -> ContentIssue:
         """Build a located issue for a field of this document."""
         line = self.line_of(field_path)
         return ContentIssue(
@@ -150,6 +150,7 @@ class LocatedDocument:
             message=message,
             source_line=self.source_line(line),
             severity=severity,
+            code=code,
         )
 
 
@@ -181,24 +182,24 @@ def parse_yaml(path: Path, text: str | None = None) -> LocatedDocument:
         source = text.splitlines()
         shown = source[line - 1] if line and line <= len(source) else None
         problem = exc.problem or str(exc)
-        raise ContentError([ContentIssue(path, line, "", f"invalid YAML: {problem}", shown)]) from None
+        raise ContentError([ContentIssue(path, line, "", f"invalid YAML: {problem}", shown, code="yaml")]) from None
     except yaml.YAMLError as exc:
-        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}")]) from None
+        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}", code="yaml")]) from None
     if node is None:
-        raise ContentError([ContentIssue(path, 1, "", "the file is empty; expected a mapping")])
+        raise ContentError([ContentIssue(path, 1, "", "the file is empty; expected a mapping", code="empty")])
     lines: dict[FieldPath, int] = {}
     dupes: list[str] = []
     try:
         data = _build(_BoundedLoader(""), node, (), lines, dupes)
     except yaml.YAMLError as exc:
-        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}")]) from None
+        raise ContentError([ContentIssue(path, None, "", f"invalid YAML: {exc}", code="yaml")]) from None
     doc = LocatedDocument(path, data, lines, text)
     if dupes:
         issues = []
         for row in dupes:
             line_text, field, message = row.split("\t")
             line = int(line_text)
-            issues.append(ContentIssue(path, line, field, message, doc.source_line(line)))
+            issues.append(ContentIssue(path, line, field, message, doc.source_line(line), code="duplicate_key"))
         raise ContentError(issues)
     return doc
 
@@ -219,7 +220,8 @@ def validate_document(doc: LocatedDocument, model: type[M]) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        issues = [doc.issue(_error_path(doc.data, error), _describe(error)) for error in exc.errors()]
+        issues = [doc.issue(_error_path(doc.data, error), _describe(error), code=str(error.get("type", "")))
+                  for error in exc.errors()]
         raise ContentError(issues) from None
 
 

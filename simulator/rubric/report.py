@@ -68,6 +68,9 @@ class OutcomeResult(BaseModel):
     met: bool
     statement: dict[str, str]
     explanation: dict[str, str]
+    # Why an outcome was not met: the codes of the conditions that failed (e.g.
+    # "no_reflection", "trust_fell"), so the debrief names the reason that applied.
+    reasons: list[str] = Field(default_factory=list)
 
 
 class SessionReport(BaseModel):
@@ -338,14 +341,22 @@ def _outcomes(
     negative_bad_news = any(f.polarity == "negative" and "bad_news" in f.principle for f in findings)
     total_points = len(scenario.key_points)
     share = len(report.key_points_covered) / total_points if total_points else 1.0
-    results = {
-        "heard": bool(report.real_question_disclosed is not False and "reflection" in signals and trust_kept),
-        "answered": bool(share >= 0.5 and not negative_bad_news and report.real_question_disclosed is not False),
-        "next_step": bool("next_step" in farewell and ({"summary"} & farewell)),
-        "can_manage": bool({"encouragement", "affirmation"} & signals and trust_kept and trust[-1] >= scenario.trust.low_below),
+    hidden = report.real_question_disclosed is False
+    trust_low = trust[-1] < scenario.trust.low_below
+    failed = {  # outcome -> the conditions that failed, in the order the debrief names them
+        "heard": [code for code, bad in (("no_reflection", "reflection" not in signals), ("trust_fell", not trust_kept),
+                                          ("real_question_hidden", hidden)) if bad],
+        "answered": [code for code, bad in (("few_key_points", share < 0.5), ("real_question_hidden", hidden),
+                                             ("bad_news_without_way", negative_bad_news)) if bad],
+        "next_step": ["no_farewell"] if "farewell" not in state.stage_history else [
+            code for code, bad in (("no_summary", "summary" not in farewell), ("no_next_step", "next_step" not in farewell))
+            if bad],
+        "can_manage": [code for code, bad in (("no_encouragement", not ({"encouragement", "affirmation"} & signals)),
+                                               ("trust_fell", not trust_kept), ("trust_low", trust_low)) if bad],
     }
     outcomes = []
-    for key, met in results.items():
+    for key, reasons in failed.items():
+        met = not reasons
         text = rubric.outcomes[key]  # type: ignore[index]
         explanation = text.met if met else text.not_met
         outcomes.append(
@@ -354,6 +365,7 @@ def _outcomes(
                 met=met,
                 statement={"fi": text.statement.fi, "en": text.statement.en},
                 explanation={"fi": explanation.fi, "en": explanation.en},
+                reasons=reasons,
             )
         )
     return outcomes

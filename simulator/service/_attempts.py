@@ -20,6 +20,7 @@ from simulator.content.scenario import Scenario
 from simulator.engine.state import Finding, SessionState, TurnRecord
 from simulator.rubric.report import SessionReport, count_turns
 from simulator.service.errors import NotFound
+from simulator.service.hints import current_hint
 from simulator.service.views import (
     AttemptSummary,
     AttemptView,
@@ -188,7 +189,8 @@ def attempt_view(
         overall=None if attempt.overall_score is None else int(round(attempt.overall_score)),
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
-        visited=tuple(stage for stage in STAGES if stage in state.stage_history),
+        stage_history=tuple(state.stage_history),
+        hint=current_hint(state, rubric),
     )
 
 

@@ -263,7 +263,7 @@ def login(
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = user_repo.get_user(session, user_id)  # type: ignore[arg-type]
-        if user is None:  # deleted between the two transactions
+        if user is None or user.deactivated_at is not None:  # deleted meanwhile, or switched off by an admin
             raise InvalidCredentials()
         login_guard.settle_success(db, reservation, settings)  # joins this transaction
         if new_hash is not None:

@@ -39,6 +39,7 @@ class ContentIssueView:
     message: str
     source_line: str | None
     severity: str  # "error" (the file was not loaded) or "warning"
+    code: str = ""  # the kind of problem, for a message in the admin's language
 
     @property
     def location(self) -> str:
@@ -78,6 +79,7 @@ def _view(issue: ContentIssue) -> ContentIssueView:
         message=issue.message,
         source_line=issue.source_line,
         severity=issue.severity,
+        code=issue.code,
     )
 
 
@@ -118,7 +120,7 @@ def content_status(principal: Actor, *, library: Library | None = None, cross_fi
 
 def unmatched_questions(principal: Actor, db: "Database", scenario_id: str | None = None) -> list["UnmatchedQuestion"]:
     """Admin only: trainees' questions no topic of the scenario answered, for the authors."""
-    require_role(principal, "admin")
+    require_admin(principal)
     from simulator.store.unmatched import unmatched_questions as stored
 
     with db.transaction() as session:

@@ -38,6 +38,10 @@ from simulator.store.models import Attempt, Correction, Turn
 log = logging.getLogger(__name__)
 
 NOTE_MAX = 1000
+# Why a mentor dismisses a finding: the reply does not show it; it does, but the engine read
+# the situation wrong; the words it points at are not the ones that matter; something else
+# (then the note says what).
+DISMISS_REASONS = ("not_in_reply", "misread", "wrong_words", "other")
 
 __all__ = ["add_finding", "dismiss_finding", "export_corrections", "withdraw_correction"]
 
@@ -69,10 +73,13 @@ def corrected_findings(
     return out
 
 
-def corrections_with_index(session: Session, attempt_id: int) -> list[Correction]:
-    """The attempt's corrections, each with the index of the turn it corrects."""
+def corrections_with_index(session: Session, attempt_id: int, *, history: bool = False) -> list[Correction]:
+    """The attempt's corrections in force, each with the index of the turn it corrects
+    (``history``: withdrawn ones too, for showing the reply's history)."""
     out = []
     for correction, index in review_repo.corrections_with_turn_index(session, attempt_id):
+        if correction.withdrawn_at is not None and not history:
+            continue
         correction.turn_index = index  # type: ignore[attr-defined]
         out.append(correction)
     return out
@@ -129,7 +136,7 @@ def _finished_for_correction(session: Session, principal: Principal, attempt_id:
 
 def _correct(
     db: Database, principal: Principal | None, attempt_id: Any, turn_index: int, action: str, note: Any,
-    target: Callable[[Session, Attempt, Turn], tuple[str, str]],
+    target: Callable[[Session, Attempt, Turn], tuple[str, str]], reason: str = "",
 ) -> tuple[Principal, SessionReport]:
     """Store one correction of a finished attempt's reply and recompute its scores, in one
     transaction. ``target`` checks the correction applies and names its (principle, finding key)."""
@@ -140,14 +147,21 @@ def _correct(
         turn = load_turn(session, attempt, turn_index)
         principle_id, key = target(session, attempt, turn)
         review_repo.add_correction(session, turn_id=turn.id, author_id=staff.user_id, action=action,
-                                   principle_id=principle_id, finding_key=key, note=note)
+                                   principle_id=principle_id, finding_key=key, note=note, reason=reason)
         return staff, recompute(session, attempt)
 
 
 def dismiss_finding(
-    db: Database, principal: Principal | None, attempt_id: int, turn_index: int, key: str, note: str = ""
+    db: Database, principal: Principal | None, attempt_id: int, turn_index: int, key: str, note: str = "",
+    *, reason: str = "not_in_reply",
 ) -> SessionReport:
-    """"Not what happened": remove an engine finding from the scoring; returns the new report."""
+    """Reject an engine finding for a reason from ``DISMISS_REASONS`` (``other`` needs the note
+    to say what); it no longer counts. Returns the new report."""
+    if reason not in DISMISS_REASONS:
+        raise InvalidInput("unknown reason", field="reason", reason="dismiss_reason_unknown")
+    if reason == "other" and not (isinstance(note, str) and note.strip()):
+        raise InvalidInput("say why in the note", field="note", reason="dismiss_reason_needs_note")
+
     def dismissed(session: Session, attempt: Attempt, turn: Turn) -> tuple[str, str]:
         state = SessionState.model_validate(attempt.state)
         record = next((t for t in state.turns if t.index == turn.index), None)
@@ -160,7 +174,7 @@ def dismiss_finding(
             raise Conflict("that finding is already dismissed", reason="already_corrected")
         return finding.principle, key
 
-    staff, report = _correct(db, principal, attempt_id, turn_index, "dismiss", note, dismissed)
+    staff, report = _correct(db, principal, attempt_id, turn_index, "dismiss", note, dismissed, reason)
     log.info("user %d dismissed %s in attempt %d turn %d", staff.user_id, key, attempt_id, turn_index)
     return report
 
@@ -189,7 +203,9 @@ def add_finding(
 
 
 def withdraw_correction(db: Database, principal: Principal | None, correction_id: int) -> SessionReport:
-    """Undo a correction (any reviewer of the attempt); the scores are recomputed."""
+    """Undo a correction (any reviewer of the attempt): a dismissed finding counts again, an
+    added one goes. The correction stays in the history, marked withdrawn by whom and when;
+    the scores are recomputed."""
     principal = require_staff(principal)
     with db.transaction() as session:
         correction = session.get(Correction, correction_id) if is_row_id(correction_id) else None
@@ -199,8 +215,10 @@ def withdraw_correction(db: Database, principal: Principal | None, correction_id
         assert turn is not None
         attempt = _attempts.load_attempt(session, turn.attempt_id, for_update=True)
         require_review(principal, attempt, session=session)
-        session.delete(correction)
-        session.flush()
+        if correction.withdrawn_at is not None:
+            raise Conflict("that correction is already withdrawn", reason="already_withdrawn")
+        review_repo.withdraw_correction(session, correction, by=principal.user_id)
+        log.info("user %d withdrew correction %d of attempt %d", principal.user_id, correction.id, attempt.id)
         return recompute(session, attempt)
 
 

@@ -27,7 +27,7 @@ import random
 import secrets
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -48,6 +48,9 @@ from simulator.service.sharing import shared_rows as shared_rows
 from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
 from simulator.service.cohorts import Person
 from simulator.service.policy import (
+    may_show_mean,
+    may_show_positions,
+    min_cohort_comparison,
     require_cohort_member_view,
     require_cohort_mentor,
     require_signed_in,
@@ -133,6 +136,9 @@ class CohortPositionView:
     members: int
     positions: tuple[Position, ...]
     shared: tuple[SharedAttemptRow, ...] = ()
+    # Below the minimum comparison size only aggregates are given: no distribution, no rank.
+    aggregates_only: bool = False
+    min_comparison: int = 0
 
 
 # --- aggregation ----------------------------------------------------------------------------
@@ -338,12 +344,18 @@ def my_cohort_view(db: Database, principal: Principal | None, cohort_id: int) ->
         name = cohort.name
     per_user = _per_user_metrics(agg)
     overall, stages, principles = _metrics(per_user)
+    contributors = len(overall.values)
+    full = may_show_positions(contributors)
     positions = []
     for metric in (overall, *stages, *principles):
         mine = per_user.get(metric.key, {}).get(principal.user_id)
+        if not full:  # aggregates only: the others' values and the rank would identify people
+            metric = replace(metric, values=(), mean=metric.mean if may_show_mean(len(metric.values)) else None)
+            positions.append(Position(metric=metric, mine=mine, rank=None, of=0))
+            continue
         positions.append(Position(metric=metric, mine=mine, rank=_rank(metric, mine), of=len(metric.values)))
     return CohortPositionView(cohort_id=cohort.id, cohort_name=name, members=members, positions=tuple(positions),
-                              shared=tuple(shared))
+                              shared=tuple(shared), aggregates_only=not full, min_comparison=min_cohort_comparison())
 
 
 # --- CSV ------------------------------------------------------------------------------------

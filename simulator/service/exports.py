@@ -3,7 +3,11 @@
 The labels (headings, column names) are the debrief page's translations, read straight
 from ``simulator/ui/locales/<lang>/debrief.json`` (section ``export``) so the wording lives
 in one place and this module needs no Streamlit. The trainee's words go into Markdown
-escaped, so a reply that looks like a link or HTML stays text in any Markdown viewer.
+escaped, so a reply that looks like a link or HTML stays text in any Markdown viewer, but
+only where Markdown would act (``*``, ``_``, brackets, ``<``, a ``#`` starting a line...):
+the file must also read well as plain text, so commas and exclamation marks stay bare.
+Dates are in the installation's time zone and the language's format
+(``simulator.service.formatting``).
 
 PDF uses DejaVu Sans (Unicode: ä, ö, å, curly quotes). It is looked up in the usual
 system font folders (Debian's ``fonts-dejavu-core``) or ``$KOHTAAMO_PDF_FONT``; when no
@@ -21,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from simulator.service import formatting
 from simulator.service.views import DebriefView, FindingView
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "ui" / "locales"
@@ -36,6 +41,28 @@ STAGE_ORDER = ("empathy", "guidance", "advisory", "farewell")
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of
 # them also covers Streamlit's extras ($ maths, :colour[...] directives).
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+# The characters that make Markdown (CommonMark + GFM tables/strikethrough) act inline, and
+# the block markers that only matter at the start of a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"(?m)^(\s*)([#>+=-]|\d+[.)])")
+
+
+def _line_start(match: re.Match[str]) -> str:
+    marker = match.group(2)
+    if marker[0].isdigit():
+        return f"{match.group(1)}{marker[:-1]}\\{marker[-1]}"
+    return f"{match.group(1)}\\{marker}"
+
+
+def md_text(text: str) -> str:
+    """User text for a Markdown file: inert in a viewer, yet readable as plain text."""
+    escaped = _MD_INLINE.sub(r"\\\1", text)
+    escaped = _MD_ENTITY.sub(r"\\&", escaped)
+    escaped = _MD_LINE_START.sub(_line_start, escaped)
+    return escaped.replace("\n", "  \n")
 
 
 def md_escape(text: str) -> str:
@@ -55,9 +82,22 @@ def export_labels(language: str) -> dict[str, str]:
             section = data.get("export", {})
             if isinstance(section, dict):
                 labels.update({k: str(v) for k, v in section.items()})
+                reasons = data.get("outcome_reason", {})  # the page's words for an unmet outcome's reasons
+                if isinstance(reasons, dict):
+                    labels.update({f"reason.{k}": str(v) for k, v in reasons.items()})
+                if isinstance(data.get("outcome_why"), str):
+                    labels["why"] = data["outcome_why"]
             else:  # flat keys "export.x"
                 labels.update({k.split(".", 1)[1]: str(v) for k, v in data.items() if k.startswith("export.")})
     return labels
+
+
+def _outcome_detail(outcome: Any, language: str, labels: Mapping[str, str]) -> str:
+    """An unmet outcome's failed conditions in words (as on the page), else its explanation."""
+    reasons = [labels[f"reason.{code}"] for code in getattr(outcome, "reasons", []) if f"reason.{code}" in labels]
+    if not outcome.met and reasons and "why" in labels:
+        return _label(labels, "why", reasons="; ".join(reasons))
+    return _loc(outcome.explanation, language)
 
 
 def _label(labels: Mapping[str, str], key: str, **params: Any) -> str:
@@ -98,10 +138,9 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
     labels = labels if labels is not None else export_labels(language)
     a, r = view.attempt, view.report
     out: list[str] = []
-    out.append(f"# {md_escape(_label(labels, 'title', scenario=a.scenario_title))}")
+    out.append(f"# {md_text(_label(labels, 'title', scenario=a.scenario_title))}")
     out.append("")
-    finished = a.finished_at.strftime("%Y-%m-%d %H:%M") if a.finished_at else "–"
-    out.append(f"{_label(labels, 'finished_at')}: {finished} UTC  ")
+    out.append(f"{_label(labels, 'finished_at')}: {formatting.moment(a.finished_at, language)}  ")
     out.append(f"{_label(labels, 'overall')}: **{r.overall}** / 100  ")
     out.append(f"{_label(labels, 'hints_used')}: {r.hints_used}")
     out.append("")
@@ -110,7 +149,7 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
     out.append(f"| {_label(labels, 'stage')} | {_label(labels, 'score')} |")
     out.append("|---|---|")
     for stage in STAGE_ORDER:
-        out.append(f"| {md_escape(_stage_name(view, stage, language))} | {_score(r.stages.get(stage))} |")
+        out.append(f"| {md_text(_stage_name(view, stage, language))} | {_score(r.stages.get(stage))} |")
     out.append("")
     for key, items in (("strengths", r.strengths), ("to_practise", r.to_practise)):
         out.append(f"## {_label(labels, key)}")
@@ -119,19 +158,19 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
             out.append(f"- {_label(labels, 'none')}")
         for item in items:
             example = _loc(item.example, language)
-            line = f"- **{md_escape(_loc(item.name, language))}**"
+            line = f"- **{md_text(_loc(item.name, language))}**"
             if item.count:
                 line += f" ({item.count}×)"
             if key == "to_practise" and example:
-                line += f": {_label(labels, 'example')} “{md_escape(example)}”"
+                line += f": {_label(labels, 'example')} {md_text(formatting.quoted(example, language))}"
             out.append(line)
         out.append("")
     out.append(f"## {_label(labels, 'outcomes')}")
     out.append("")
     for outcome in r.outcomes:
         mark = "✓" if outcome.met else "✗"
-        out.append(f"- {mark} **{md_escape(_loc(outcome.statement, language))}**: "
-                   f"{md_escape(_loc(outcome.explanation, language))}")
+        out.append(f"- {mark} **{md_text(_loc(outcome.statement, language))}**: "
+                   f"{md_text(_outcome_detail(outcome, language, labels))}")
     out.append("")
     out.append(f"## {_label(labels, 'comparison')}")
     out.append("")
@@ -139,32 +178,32 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
     for key, summary in (("first", c.first), ("best", c.best), ("latest", c.latest)):
         if summary is None:
             continue
-        when = summary.finished_at.strftime("%Y-%m-%d") if summary.finished_at else "–"
+        when = formatting.day(summary.finished_at, language)
         this = f" ({_label(labels, 'this_attempt')})" if summary.id == a.id else ""
         out.append(f"- {_label(labels, key)}: {_score(summary.overall)} / 100, {when}{this}")
     out.append("")
     out.append(f"## {_label(labels, 'transcript')}")
     out.append("")
-    out.append(f"**{md_escape(a.client_name)}:** {md_escape(a.opening_line)}")
+    out.append(f"**{md_text(a.client_name)}:** {md_text(a.opening_line)}")
     out.append("")
     for turn in a.turns:
-        out.append(f"### {_label(labels, 'turn', n=turn.index + 1)} · {md_escape(_stage_name(view, turn.stage, language))}")
+        out.append(f"### {_label(labels, 'turn', n=turn.index + 1)} · {md_text(_stage_name(view, turn.stage, language))}")
         out.append("")
-        out.append(f"**{_label(labels, 'you')}:** {md_escape(turn.reply)}")
+        out.append(f"**{_label(labels, 'you')}:** {md_text(turn.reply)}")
         out.append("")
         for finding in turn.findings:
             out.append(f"- {_finding_line(finding, language, md=True)}")
         if turn.findings:
             out.append("")
-        out.append(f"**{md_escape(a.client_name)}:** {md_escape(turn.client_line)}")
+        out.append(f"**{md_text(a.client_name)}:** {md_text(turn.client_line)}")
         if turn.inner_thought:
             out.append("")
-            out.append(f"> *{_label(labels, 'thought')}: {md_escape(turn.inner_thought)}*")
+            out.append(f"> *{_label(labels, 'thought')}: {md_text(turn.inner_thought)}*")
         out.append("")
         out.append(f"{_label(labels, 'trust')}: {turn.trust_before} → {turn.trust_after}")
         out.append("")
     if a.closing_line:
-        out.append(f"**{md_escape(a.client_name)}:** {md_escape(a.closing_line)}")
+        out.append(f"**{md_text(a.client_name)}:** {md_text(a.closing_line)}")
         out.append("")
     return "\n".join(out)
 
@@ -172,14 +211,14 @@ def to_markdown(view: DebriefView, language: str, labels: Mapping[str, str] | No
 def _finding_line(finding: FindingView, language: str, *, md: bool) -> str:
     sign = "+" if finding.polarity == "positive" else "−"
     name = _loc(finding.name, language)
-    quotes = ", ".join(f"“{s.text}”" for s in finding.spans)
+    quotes = ", ".join(formatting.quoted(s.text, language) for s in finding.spans)
     message = _loc(finding.message, language)
     if md:
-        text = f"{sign} **{md_escape(name)}**"
+        text = f"{sign} **{md_text(name)}**"
         if quotes:
-            text += f" {md_escape(quotes)}"
+            text += f" {md_text(quotes)}"
         if message:
-            text += f": {md_escape(message)}"
+            text += f": {md_text(message)}"
         return text
     text = f"{sign} {name}"
     if quotes:
@@ -238,8 +277,7 @@ def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = 
         pdf.ln(gap)
 
     para(_label(labels, "title", scenario=a.scenario_title), 16, "B", 3)
-    finished = a.finished_at.strftime("%Y-%m-%d %H:%M") if a.finished_at else "–"
-    para(f"{_label(labels, 'finished_at')}: {finished} UTC")
+    para(f"{_label(labels, 'finished_at')}: {formatting.moment(a.finished_at, language)}")
     para(f"{_label(labels, 'overall')}: {r.overall} / 100", 13, "B")
     para(f"{_label(labels, 'hints_used')}: {r.hints_used}")
     para(_label(labels, "stages"), 13, "B")
@@ -254,7 +292,7 @@ def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = 
             line = f"• {_loc(item.name, language)}"
             example = _loc(item.example, language)
             if key == "to_practise" and example:
-                line += f": {_label(labels, 'example')} “{example}”"
+                line += f": {_label(labels, 'example')} {formatting.quoted(example, language)}"
             para(line, gap=0.5)
         pdf.ln(2)
     para(_label(labels, "outcomes"), 13, "B")
@@ -262,7 +300,7 @@ def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = 
         mark = "✓" if outcome.met else "✗"
         if font is None:
             mark = "+" if outcome.met else "-"
-        para(f"{mark} {_loc(outcome.statement, language)}: {_loc(outcome.explanation, language)}", gap=0.5)
+        para(f"{mark} {_loc(outcome.statement, language)}: {_outcome_detail(outcome, language, labels)}", gap=0.5)
     pdf.ln(2)
     para(_label(labels, "transcript"), 13, "B")
     para(f"{a.client_name}: {a.opening_line}")

@@ -341,3 +341,34 @@ def require_read_own_audit(actor: Actor | None, user_id: int) -> None:
 def is_staff_reading_another(principal: Principal, owner_id: int) -> bool:
     """A read that the audit log records: staff reading someone else's attempt."""
     return principal.role in ("mentor", "admin") and principal.user_id != owner_id
+
+
+# --- what a trainee may learn about the others in a cohort -----------------------------------
+
+MIN_COMPARISON_ENV = "KOHTAAMO_MIN_COHORT_COMPARISON"
+DEFAULT_MIN_COMPARISON = 5
+MIN_MEAN_CONTRIBUTORS = 3  # with two people, a mean and one's own value give away the other's
+
+
+def min_cohort_comparison() -> int:
+    """How many trainees with results a cohort needs before a trainee sees positions and ranks
+    (``$KOHTAAMO_MIN_COHORT_COMPARISON``, default 5; never below 2)."""
+    import os
+
+    raw = os.environ.get(MIN_COMPARISON_ENV, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MIN_COMPARISON
+    except ValueError:
+        value = DEFAULT_MIN_COMPARISON
+    return max(2, value)
+
+
+def may_show_positions(contributors: int) -> bool:
+    """A trainee may see the distribution and their rank only in a cohort large enough that
+    nobody can be recognised ("1 of 1", a lone other tick); below that only aggregates."""
+    return contributors >= min_cohort_comparison()
+
+
+def may_show_mean(contributors: int) -> bool:
+    """The cohort mean alone, when it cannot be undone into another person's value."""
+    return contributors >= MIN_MEAN_CONTRIBUTORS

@@ -33,6 +33,7 @@ from simulator.service.principal import Principal
 from simulator.service import audit
 # pages and tests still call review.<these>
 from simulator.service.corrections import load_turn as load_turn
+from simulator.service.corrections import DISMISS_REASONS as DISMISS_REASONS
 from simulator.service.corrections import NOTE_MAX as NOTE_MAX
 from simulator.service.corrections import add_finding as add_finding
 from simulator.service.corrections import corrected_findings as corrected_findings
@@ -88,6 +89,13 @@ class CorrectionView:
     note: str
     author_name: str
     created_at: datetime
+    reason: str = ""  # a DISMISS_REASONS code for a dismissal
+    withdrawn_at: datetime | None = None  # kept as history once withdrawn; it no longer counts
+    withdrawn_by_name: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class ReviewFinding:
     key: str
     finding: FindingView
     dismissed: bool = False
+    correction_id: int | None = None  # the dismissal (or, for a mentor's addition, the addition) to withdraw
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,7 @@ def _comment_views(session: Session, attempt_id: int) -> list[CommentView]:
 
 
 def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Correction]) -> list[CorrectionView]:
-    names = _names(session, {c.author_id for c in corrections})
+    names = _names(session, {c.author_id for c in corrections} | {c.withdrawn_by for c in corrections if c.withdrawn_by})
     out = []
     for c in corrections:
         principle = rubric.principle(c.principle_id)
@@ -182,6 +191,9 @@ def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Co
                 note=c.note,
                 author_name=names.get(c.author_id, "?"),
                 created_at=c.created_at,
+                reason=c.reason or "",
+                withdrawn_at=c.withdrawn_at,
+                withdrawn_by_name=names.get(c.withdrawn_by, "?") if c.withdrawn_by else None,
             )
         )
     return out
@@ -206,7 +218,8 @@ def review_queue(
         members = cohort_repo.member_ids_query(cohort.id)
         corrections = (
             select(Turn.attempt_id, func.count(Correction.id).label("n"))
-            .join(Correction, Correction.turn_id == Turn.id).group_by(Turn.attempt_id).subquery()
+            .join(Correction, Correction.turn_id == Turn.id).where(Correction.withdrawn_at.is_(None))
+            .group_by(Turn.attempt_id).subquery()
         )
         comments = (
             select(Turn.attempt_id, func.count(TurnComment.id).label("n"))
@@ -241,8 +254,9 @@ def open_attempt(db: Database, principal: Principal | None, attempt_id: int) -> 
         scenario, rubric = _attempts.scenario_of(attempt.scenario_id)
         state = SessionState.model_validate(attempt.state)
         view = _attempts.attempt_view(attempt, scenario, rubric, state)
-        corrections = corrections_with_index(session, attempt.id)
-        correction_views = _correction_views(session, rubric, corrections)
+        history = corrections_with_index(session, attempt.id, history=True)
+        corrections = [c for c in history if c.withdrawn_at is None]
+        correction_views = _correction_views(session, rubric, history)
         comments = _comment_views(session, attempt.id)
         trainee = session.get(User, attempt.user_id)
         trainee_name = trainee.display_name if trainee else "?"
@@ -254,10 +268,13 @@ def open_attempt(db: Database, principal: Principal | None, attempt_id: int) -> 
     by_comments, by_corrections = _group(comments), _group(correction_views)
     turns = []
     for record, effective in zip(state.turns, findings, strict=True):
-        dismissed = {c.finding_key for c in by_corrections.get(record.index, ()) if c.action == "dismiss"}
-        shown = [ReviewFinding(f.key, _attempts.finding_view(f, rubric), False) for f in effective]
-        shown += [ReviewFinding(f.key, _attempts.finding_view(f, rubric), True)
-                  for f in record.findings if f.key in dismissed]
+        active = [c for c in by_corrections.get(record.index, ()) if c.active]
+        dismissals = {c.finding_key: c.id for c in active if c.action == "dismiss"}
+        additions = {c.principle: c.id for c in active if c.action == "add"}
+        shown = [ReviewFinding(f.key, _attempts.finding_view(f, rubric), False,
+                               additions.get(f.principle) if f.source == "mentor" else None) for f in effective]
+        shown += [ReviewFinding(f.key, _attempts.finding_view(f, rubric), True, dismissals[f.key])
+                  for f in record.findings if f.key in dismissals]
         present = {f.principle for f in effective}
         addable = tuple(p.id for p in rubric.principles if record.stage in p.stages and p.id not in present)
         turns.append(

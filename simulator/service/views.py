@@ -131,7 +131,8 @@ class AttemptView:
     overall: int | None
     started_at: datetime
     finished_at: datetime | None = None
-    visited: tuple[str, ...] = ()  # stages the meeting really was in; the ladder shows skipped ones as skipped
+    stage_history: tuple[str, ...] = ()  # stages in the order the meeting entered them (a step back repeats one)
+    hint: Localised | None = None  # the hint asked in the current stage, while the meeting is still there
 
     @property
     def finished(self) -> bool:

@@ -89,6 +89,8 @@ class User(Base):
     # Who opened the account (revision 0004): a mentor may place only trainees they opened.
     # No foreign key (see the migration); store.users.delete_user clears it instead.
     created_by: Mapped[int | None] = mapped_column(Integer)
+    # revision 0006: an admin can switch an account off without deleting its data; it cannot log in.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -243,6 +245,11 @@ class Correction(Base):
     finding_key: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # revision 0005: why a finding was dismissed (a short-list code), and a withdrawal kept as
+    # history instead of deleting the row (who withdrew it and when; scoring ignores it).
+    reason: Mapped[str] = mapped_column(String(32), server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_by: Mapped[int | None] = mapped_column(Integer)
 
 
 # --- revision 0003: per-attempt summaries for dashboards ----------------------------------

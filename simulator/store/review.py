@@ -29,6 +29,7 @@ def add_correction(
     principle_id: str,
     finding_key: str | None = None,
     note: str = "",
+    reason: str = "",
     now: datetime | None = None,
 ) -> Correction:
     correction = Correction(
@@ -38,11 +39,19 @@ def add_correction(
         principle_id=principle_id,
         finding_key=finding_key,
         note=note,
+        reason=reason,
         created_at=now or utcnow(),
     )
     session.add(correction)
     session.flush()
     return correction
+
+
+def withdraw_correction(session: Session, correction: Correction, *, by: int, now: datetime | None = None) -> None:
+    """Mark a correction withdrawn (kept as history; scoring ignores it)."""
+    correction.withdrawn_at = now or utcnow()
+    correction.withdrawn_by = by
+    session.flush()
 
 
 def comments_with_turn_index(session: Session, attempt_id: int) -> list[tuple[TurnComment, int]]:

@@ -9,6 +9,12 @@ missing in English falls back to Finnish, and a key missing everywhere is shown 
 JSON values may be nested objects; nested keys are joined with dots
 (``{"error": {"throttled": "..."}}`` is ``auth.error.throttled``). Parameters use
 ``str.format`` syntax: ``t("auth.error.throttled", seconds=4)``.
+
+Plural forms follow CLDR through Babel: a value that is an object of plural categories
+(``{"one": "{count} vinkki", "other": "{count} vinkkiä"}``) is chosen by the ``count``
+parameter in the language's own rules. Float parameters are written with the language's
+decimal sign ("6,83"). A language is a folder under ``locales/``: adding ``locales/sv/``
+with the same files adds Swedish (its plural and number rules come from Babel).
 """
 
 from __future__ import annotations
@@ -19,12 +25,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.service import formatting
+
 log = logging.getLogger(__name__)
 
 LOCALES_DIR: Final = Path(__file__).with_name("locales")
-LANGUAGES: Final = ("fi", "en")
 DEFAULT_LANGUAGE: Final = "fi"
-LANGUAGE_NAMES: Final = {"fi": "Suomi", "en": "English"}  # each in its own language, never translated
+# Finnish first, then every other locale folder in name order.
+LANGUAGES: Final = tuple(
+    [DEFAULT_LANGUAGE] + sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and p.name != DEFAULT_LANGUAGE)
+)
+# Each language named in itself (Babel's CLDR names), never translated.
+LANGUAGE_NAMES: Final = {code: (formatting.locale(code).get_display_name(code) or code).capitalize() for code in LANGUAGES}
 SESSION_KEY: Final = "_kohtaamo_language"  # st.session_state key of the interface language
 
 
@@ -67,21 +79,33 @@ def lookup(language: str, key: str) -> str | None:
 
 
 def has_key(language: str, key: str) -> bool:
-    return lookup(language, key) is not None
+    """A plain key, or a plural key (one with at least an ``other`` form)."""
+    return lookup(language, key) is not None or lookup(language, f"{key}.other") is not None
+
+
+def _template(language: str, key: str, params: dict[str, Any]) -> str | None:
+    template = lookup(language, key)
+    if template is None and isinstance(params.get("count"), int | float):
+        category = formatting.plural_category(language, params["count"])
+        template = lookup(language, f"{key}.{category}") or lookup(language, f"{key}.other")
+    return template
 
 
 def translate(language: str, key: str, /, **params: Any) -> str:
     """``key`` in ``language``, else in Finnish, else ``⟦key⟧``; ``params`` filled in."""
-    template = lookup(language, key) if language in LANGUAGES else None
+    template = _template(language, key, params) if language in LANGUAGES else None
     if template is None and language != DEFAULT_LANGUAGE:
-        template = lookup(DEFAULT_LANGUAGE, key)
+        language = DEFAULT_LANGUAGE
+        template = _template(language, key, params)
     if template is None:
         log.warning("missing translation %s (%s)", key, language)
         return f"⟦{key}⟧"
     if not params:
         return template
+    shown = {name: formatting.short_number(value, language) if isinstance(value, float) else value
+             for name, value in params.items()}
     try:
-        return template.format(**params)
+        return template.format(**shown)
     except (KeyError, IndexError, ValueError):
         log.warning("translation %s (%s) does not fit parameters %s", key, language, sorted(params))
         return template

@@ -13,13 +13,14 @@ import html
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import streamlit as st
 
 from simulator.service.auth import Principal
 from simulator.ui.i18n import current_language, t
-from simulator.ui.routes import LOGOUT_PATH
+from simulator.ui.routes import LANGUAGE_FIELD, LOGOUT_PATH
 from simulator.ui.session import current_principal
 
 ALL_ROLES: Final = ("trainee", "mentor", "admin")
@@ -57,6 +58,7 @@ PAGES: list[PageSpec] = [
     PageSpec("mentor_review", "mentor.nav.review", ":material/rate_review:", STAFF_ROLES, "common.nav.section_mentor"),
     PageSpec("mentor_dashboard", "mentor.nav.dashboard", ":material/insights:", STAFF_ROLES, "common.nav.section_mentor"),
     PageSpec("settings", "common.nav.settings", ":material/settings:", ALL_ROLES, "common.nav.section_account"),
+    PageSpec("admin_accounts", "admin_accounts.nav_title", ":material/manage_accounts:", ("admin",), "common.nav.section_admin"),
     PageSpec("admin_content", "admin_content.nav_title", ":material/rule:", ("admin",), "common.nav.section_admin"),
 ]
 
@@ -150,12 +152,21 @@ def logout_form_html() -> str:
     label = html.escape(t("auth.logout.button"))
     return (
         f'<form class="kohtaamo-logout" method="post" action="{LOGOUT_PATH}">'
-        f'<input type="hidden" name="lang" value="{html.escape(current_language())}">'
+        f'<input type="hidden" name="{LANGUAGE_FIELD}" value="{html.escape(current_language())}">'
         f'<button type="submit" data-testid="kohtaamo-logout">{label}</button></form>'
         "<style>.kohtaamo-logout button{width:100%;padding:.4rem .75rem;border-radius:.5rem;"
         "border:1px solid rgba(49,51,63,.2);background:transparent;color:inherit;font:inherit;cursor:pointer}"
         ".kohtaamo-logout button:hover{border-color:#ff4b4b;color:#ff4b4b}</style>"
     )
+
+
+# Bundled and served by Streamlit from this server: a ":material/..." page icon made every
+# browser fetch the favicon from a third-party font CDN.
+FAVICON: Final = Path(__file__).with_name("static") / "favicon.png"
+
+# Streamlit pads highlighted words sideways, which reads as extra spaces around them
+# ("Hei  Furaha ,"); the highlight keeps only its vertical padding. Static CSS, no user text.
+SHELL_CSS: Final = "<style>span.stMarkdownColoredBackground{padding-left:0 !important;padding-right:0 !important}</style>"
 
 
 def account_box(principal: Principal) -> None:
@@ -169,7 +180,8 @@ def account_box(principal: Principal) -> None:
 
 def main() -> None:
     """The entry point ``streamlit_app.py`` calls on every run."""
-    st.set_page_config(page_title="Kohtaamo", page_icon=":material/handshake:", layout="centered")
+    st.set_page_config(page_title="Kohtaamo", page_icon=str(FAVICON), layout="centered")
+    st.html(SHELL_CSS)
     principal = current_principal()
     single = len(specs_for(principal)) == 1
     navigation = st.navigation(build_pages(principal), position="hidden" if single else "sidebar")

@@ -36,6 +36,13 @@ from simulator.ui.i18n import LANGUAGES
 log = logging.getLogger(__name__)
 
 COOKIE_NAME: Final = "kohtaamo_session"  # the same name simulator.ui.session reads
+# The form field with the interface language. Not "lang": Streamlit's HTML sanitiser
+# (DOMPurify) strips a ``name`` that clobbers a form property, and ``form.lang`` is one,
+# so the language never arrived and a logout always landed on the Finnish login page.
+LANGUAGE_FIELD: Final = "ui_lang"
+# Remembers the language chosen for the login page across logouts and new tabs (not secret).
+LANGUAGE_COOKIE: Final = "kohtaamo_lang"
+LANGUAGE_COOKIE_DAYS: Final = 365
 LOGIN_PATH: Final = "/auth/login"
 LOGOUT_PATH: Final = "/auth/logout"
 MAX_FORM_BYTES: Final = 8 * 1024  # username + password (<= 1024 chars) fit many times over
@@ -126,8 +133,15 @@ def _language(form: dict[str, str]) -> dict[str, str]:
 
     A redirect starts a new Streamlit session, which would otherwise fall back to Finnish.
     """
-    language = form.get("lang", "")
+    language = form.get(LANGUAGE_FIELD, "")
     return {"lang": language} if language in LANGUAGES else {}
+
+
+def _remember_language(response: Response, form: dict[str, str], request: Request) -> None:
+    language = _language(form).get("lang")
+    if language:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, path="/",
+                            secure=_cookie_secure(request), httponly=True, samesite="lax")
 
 
 def _redirect(query: dict[str, str] | None = None) -> RedirectResponse:
@@ -177,6 +191,7 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
             httponly=True,
             samesite="lax",
         )
+        _remember_language(response, form, request)
         return response
 
     async def logout(request: Request) -> Response:
@@ -185,7 +200,13 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
         token = request.cookies.get(COOKIE_NAME)
         if token:
             await run_in_threadpool(auth.logout, get_db(), token)
-        response = _redirect({"auth": "logged_out", **_language(await _form(request) or {})})
+        # Back to the login page in the language chosen there last time (the user's own
+        # locale may differ), else in the language the app was in.
+        form = await _form(request) or {}
+        remembered = request.cookies.get(LANGUAGE_COOKIE, "")
+        if remembered in LANGUAGES:
+            form[LANGUAGE_FIELD] = remembered
+        response = _redirect({"auth": "logged_out", **_language(form)})
         response.delete_cookie(COOKIE_NAME, path="/", secure=_cookie_secure(request), httponly=True, samesite="lax")
         return response
 

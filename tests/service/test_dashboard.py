@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import World  # noqa: E402
 
-from simulator.service import dashboard, review  # noqa: E402
+from simulator.service import dashboard, policy, review  # noqa: E402
 from simulator.service.errors import Conflict  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
@@ -66,8 +66,10 @@ def test_the_summary_follows_every_correction_and_the_report(world: World) -> No
     assert stored()[1] == before
 
 
-def test_trainee_view_is_anonymous(world: World) -> None:
+def test_trainee_view_is_anonymous(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(policy.MIN_COMPARISON_ENV, "2")  # this world's cohort has two trainees with results
     view = dashboard.my_cohort_view(world.db, world["self"], world.cohort_a)
+    assert not view.aggregates_only
     overall = view.positions[0]
     assert overall.metric.key == "overall" and overall.of == 2 and overall.mine is not None and overall.rank in (1, 2)
     text = repr(view)
@@ -76,6 +78,18 @@ def test_trainee_view_is_anonymous(world: World) -> None:
     assert f"user_id={world['same_cohort'].user_id}" not in text
     (shared,) = view.shared
     assert shared.attempt_id == world.shared and shared.mine
+
+
+def test_a_small_cohort_shows_only_aggregates(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(policy.MIN_COMPARISON_ENV, raising=False)
+    view = dashboard.my_cohort_view(world.db, world["self"], world.cohort_a)  # 2 trainees < default 5
+    assert view.aggregates_only and view.min_comparison == policy.DEFAULT_MIN_COMPARISON
+    for position in view.positions:
+        assert position.rank is None and position.metric.values == () and position.of == 0
+        assert position.metric.mean is None, "with two people a mean and one's own value reveal the other"
+    assert view.positions[0].mine is not None, "one's own result is still shown"
+    mentor = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
+    assert len(mentor.overall.values) == 2, "the mentor's dashboard is not limited"
 
 
 def test_sharing_one_attempt_at_a_time(world: World) -> None:

@@ -35,10 +35,25 @@ def test_markdown_escapes_user_text_and_has_every_section(debrief: DebriefView, 
     labels = exports.export_labels(language)
     for key in ("stages", "strengths", "to_practise", "outcomes", "transcript"):
         assert f"## {labels[key]}" in text
-    assert "<script>" not in text and "](http" not in text
-    assert exports.md_escape(TRICKY) in text
+    assert "<script>" not in text and "\\<script\\>" in text, "HTML stays text"
+    assert "\\[linkki\\](http" in text, "a link stays text"
+    assert "\\*\\*äö\\*\\*" in text, "emphasis stays text"
+    assert "— tervetuloa!" in text and "\\!" not in text and "\\," not in text, "plain punctuation stays bare"
+    assert exports.md_text(TRICKY) in text
     assert str(debrief.report.overall) in text
-    assert any(t.inner_thought and exports.md_escape(t.inner_thought) in text for t in debrief.attempt.turns)
+    assert any(t.inner_thought and exports.md_text(t.inner_thought) in text for t in debrief.attempt.turns)
+    assert "UTC" not in text and exports.formatting.moment(debrief.attempt.finished_at, language) in text
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [TRICKY, "1. lista\n- kohta\n# otsikko\n> lainaus", "a_b_c `z` ~~pois~~ | putki", "&amp; ja &#39;"],
+    ids=["tricky", "block-markers", "inline-markers", "entities"],
+)
+def test_md_text_round_trips(sample: str) -> None:
+    import re
+
+    assert re.sub(r"\\(.)", r"\1", exports.md_text(sample).replace("  \n", "\n")) == sample
 
 
 def test_md_escape_round_trips() -> None:
@@ -77,3 +92,13 @@ def test_json_has_transcript_findings_and_report(debrief: DebriefView) -> None:
 def test_filename_is_safe(debrief: DebriefView) -> None:
     name = exports.filename(debrief, "pdf")
     assert name == f"debrief-{SCENARIO}-{debrief.attempt.id}.pdf"
+
+
+def test_an_unmet_outcome_names_its_reasons_in_the_markdown(debrief: DebriefView) -> None:
+    unmet = [o for o in debrief.report.outcomes if not o.met and o.reasons]
+    assert unmet, "the fixture's short meeting leaves some outcome unmet"
+    text = exports.to_markdown(debrief, "fi")
+    labels = exports.export_labels("fi")
+    for outcome in unmet:
+        for code in outcome.reasons:
+            assert exports.md_text(labels[f"reason.{code}"]) in text

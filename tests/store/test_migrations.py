@@ -20,7 +20,7 @@ ALL_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_v
 def test_upgrade_to_head_creates_every_table(empty_db_url: str) -> None:
     assert migrate.current_revision(empty_db_url) is None
     migrate.upgrade(empty_db_url)
-    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0004"
+    assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0006"
     engine = make_engine(empty_db_url)
     try:
         assert set(inspect(engine).get_table_names()) == ALL_TABLES
@@ -41,7 +41,9 @@ def test_models_match_migrations(db_url: str) -> None:
         engine.dispose()
 
 
-ADDED_AFTER_REVISION_1 = {"created_by"}  # users.created_by came with 0004; older rows are read without it
+# users.created_by came with 0004, the corrections' reason and withdrawal with 0005; older
+# rows are read without them
+ADDED_AFTER_REVISION_1 = {"created_by", "reason", "withdrawn_at", "withdrawn_by", "deactivated_at"}
 
 
 def _at_revision_1(table: Any) -> Any:
@@ -215,7 +217,8 @@ def test_migration_scripts_ship_inside_the_package() -> None:
     assert (migrate.MIGRATIONS_DIR / "env.py").is_file()
     assert (migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
     assert sorted(p.name for p in versions.glob("0*.py")) == ["0001_initial.py", "0002_cohorts_review.py",
-                                                                 "0003_attempt_summaries.py", "0004_consent_audit.py"]
+                                                                 "0003_attempt_summaries.py", "0004_consent_audit.py",
+                                                                 "0005_correction_history.py", "0006_account_deactivation.py"]
 
 
 @pytest.mark.parametrize("url", ["postgresql://u:p@h/db", "postgres://u@h/db"])

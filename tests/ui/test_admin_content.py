@@ -71,6 +71,11 @@ def test_admin_sees_file_line_and_field_of_the_broken_scenario(
     assert location in shown, shown
     assert translate("fi", "admin_content.field", field="difficulty") in shown
     assert any(BAD_VALUE in text for text in shown), "the offending line is shown"
+    # What is wrong is said in Finnish; pydantic's English is only the technical detail.
+    assert translate("fi", "admin_content.problem.literal_error") in shown
+    assert not any(text.startswith("Input should be") for text in shown)
+    assert translate("fi", "admin_content.has_errors", count=1) in shown, "one problem, in the singular"
+    assert [m.value for m in at.metric if m.label == translate("fi", "admin_content.errors")] == ["1"]
     assert at.error, "the page says content was kept out of use"
     # The broken scenario is out of service; the others are in.
     in_service = next(text for text in shown if WORKING in text and "\n" in text)

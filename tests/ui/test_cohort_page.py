@@ -20,9 +20,7 @@ def _content() -> None:
     need_scenario()
 
 
-def test_cohort_view_is_anonymous_and_sharing_works(
-    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
-) -> None:
+def _two_person_cohort(ui_db: Database) -> None:
     mentor, _ = auth.login(ui_db, "mentor", "mentor")
     cohort = cohorts.create_cohort(ui_db, mentor, "Ryhmä")
     users.create_user(ui_db, SYSTEM, "salainen", "salainen-123", "trainee", display_name="Salainen Sanna")
@@ -35,6 +33,14 @@ def test_cohort_view_is_anonymous_and_sharing_works(
 
     dashboard.share_attempt(ui_db, auth.login(ui_db, "salainen", "salainen-123")[0], theirs)
 
+
+def test_cohort_view_is_anonymous_and_sharing_works(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.service import policy
+
+    monkeypatch.setenv(policy.MIN_COMPARISON_ENV, "2")  # positions allowed for this two-person cohort
+    _two_person_cohort(ui_db)
     at = go(app(login_token("trainee")).run(), "cohort")
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     table = at.dataframe[0].value.to_string()
@@ -46,6 +52,21 @@ def test_cohort_view_is_anonymous_and_sharing_works(
 
     at.button(key="cohort_share_button").click().run()
     assert translate("fi", "cohort.shared_ok") in [s.value for s in at.success]
+
+
+def test_a_small_cohort_shows_no_positions(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.service import policy
+
+    monkeypatch.delenv(policy.MIN_COMPARISON_ENV, raising=False)
+    _two_person_cohort(ui_db)
+    at = go(app(login_token("trainee")).run(), "cohort")
+    assert translate("fi", "cohort.aggregates_only", min=5) in [i.value for i in at.info]
+    assert not (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")), "no distribution to spot others in"
+    table = at.table[0].value
+    assert translate("fi", "cohort.col_rank") not in table.columns
+    assert "1/2" not in table.to_string() and translate("fi", "cohort.rank", rank=1, of=2) not in table.to_string()
 
 
 def test_cohort_page_without_a_cohort(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:

@@ -41,9 +41,12 @@ def test_debrief_shows_scores_chart_outcomes_transcript_comparison_and_downloads
     shown = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
     assert translate("fi", "debrief.outcomes") in shown
     assert translate("fi", "debrief.client_needs") in shown  # the real question and key points
-    assert shown.count("✅") + shown.count("❌") >= 4
+    # Every outcome says met / not met in words (an icon alone needs an emoji font).
+    met, not_met = translate("fi", "debrief.outcome_met"), translate("fi", "debrief.outcome_not_met")
+    assert shown.count(f"**{met}**") + shown.count(f"**{not_met}**") >= 4
     assert "Asiakas ajatteli" in shown
-    assert at.dataframe  # the first / best / latest table
+    table = at.table[0].value  # the first / best / latest table
+    assert "None" not in table.to_string() and "nan" not in table.to_string()
     assert at.selectbox(key="debrief_chooser").value == latest
     downloads = [e for e in at.get("download_button")]
     assert len(downloads) == 3
@@ -66,3 +69,15 @@ def test_a_trainee_cannot_open_another_trainees_debrief(
 def test_debrief_without_finished_attempts(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
     at = go(app(login_token("trainee")).run(), "debrief")
     assert translate("fi", "debrief.none") in [i.value for i in at.info]
+
+
+def test_an_unmet_outcome_names_the_reason_that_applied(
+    app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database
+) -> None:
+    finished_attempt(ui_db, "trainee", "trainee", REPLIES[:1])  # ended in the first stage
+    at = go(app(login_token("trainee")).run(), "debrief")
+    shown = "\n".join(m.value for m in at.markdown)
+    assert translate("fi", "debrief.outcome_reason.no_farewell") in shown
+    assert translate("fi", "debrief.outcome_reason.no_reflection") in shown
+    # not the rule's generic either/or sentence
+    assert "tai tapaaminen päättyi ennen hyvästelyä" not in shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.service.views import FindingView, SpanView
 from simulator.ui.components.text import highlighted_markdown
 
@@ -55,4 +57,19 @@ def test_feedback_line_quotes_each_of_the_trainees_words_once() -> None:
     )
     line = finding_line(view, "fi")
     assert line.count("soitan sinulle") == 1, "already quoted by the message"
-    assert "“maanantaina”" in line, "a span the message does not quote is still shown"
+    assert "”maanantaina”" in line, "a span the message does not quote is still shown, in Finnish quotation marks"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Furaha tuli\nSuomeen kaksi\nvuotta sitten.", "Furaha tuli Suomeen kaksi vuotta sitten."),
+        ("Eka kappale\njatkuu.\n\nToinen kappale.", "Eka kappale jatkuu.\n\nToinen kappale."),
+        ("Tiedät:\n- lapsi on 1 v\n- asunto\n  Vantaalla", "Tiedät:\n- lapsi on 1 v\n- asunto Vantaalla"),
+    ],
+    ids=["one-paragraph", "two-paragraphs", "list-items"],
+)
+def test_briefs_are_reflowed(text: str, expected: str) -> None:
+    from simulator.ui.components.text import reflow
+
+    assert reflow(text) == expected

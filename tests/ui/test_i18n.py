@@ -113,3 +113,37 @@ def test_error_text_uses_reason_then_code() -> None:
     )
     assert i18n.error_text(Forbidden("x", reason="something_new")) == i18n.translate("fi", "common.error.forbidden")
     assert i18n.error_text(ServiceError("x", reason="unknown")) == i18n.translate("fi", "common.error.generic")
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "count", "expected"),
+    [
+        ("fi", "debrief.hints", 1, "1 vinkki"),
+        ("fi", "debrief.hints", 3, "3 vinkkiä"),
+        ("en", "debrief.hints", 1, "1 hint"),
+        ("en", "debrief.hints", 0, "0 hints"),
+        ("fi", "mentor.cohort_item", 1, "A (1 harjoittelija)"),
+    ],
+    ids=["fi-one", "fi-other", "en-one", "en-zero", "fi-cohort"],
+)
+def test_plural_forms_follow_the_language(language: str, key: str, count: int, expected: str) -> None:
+    assert i18n.translate(language, key, count=count, name="A") == expected
+
+
+def test_every_plural_entry_has_an_other_form() -> None:
+    for language in i18n.LANGUAGES:
+        for namespace in i18n.namespaces(language):
+            for key in i18n.catalog(language, namespace):
+                if key.endswith(".one"):
+                    assert f"{key[:-4]}.other" in i18n.catalog(language, namespace), f"{language} {namespace}.{key}"
+
+
+def test_float_parameters_use_the_languages_decimal_sign() -> None:
+    assert "0,5" in i18n.translate("fi", "practice.hint_help", cost=0.5, max=3)
+    assert "0.5" in i18n.translate("en", "practice.hint_help", cost=0.5, max=3)
+
+
+def test_languages_are_the_locale_folders_finnish_first() -> None:
+    folders = {p.name for p in i18n.LOCALES_DIR.iterdir() if p.is_dir()}
+    assert i18n.LANGUAGES[0] == "fi" and set(i18n.LANGUAGES) == folders
+    assert i18n.LANGUAGE_NAMES["fi"] == "Suomi" and i18n.LANGUAGE_NAMES["en"] == "English"

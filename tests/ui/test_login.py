@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from simulator.service import auth, users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
-from simulator.ui import i18n, navigation
+from simulator.ui import i18n, navigation, routes
 from simulator.ui.session import TEST_TOKEN_KEY, TESTING_ENV
 
 from .conftest import APP_SCRIPT
@@ -154,7 +154,7 @@ def test_language_survives_the_login_redirect(app: MakeApp) -> None:
     at.query_params["lang"] = "en"
     at.run()
     assert texts(at, "error") == ["Wrong username or password."]
-    assert 'name="lang" value="en"' in (login_form(at) or "")
+    assert f'name="{routes.LANGUAGE_FIELD}" value="en"' in (login_form(at) or "")
 
 
 def test_browser_locale_chooses_the_first_language(app: MakeApp) -> None:

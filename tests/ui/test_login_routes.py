@@ -51,13 +51,19 @@ def call(
     origin: str | None = ORIGIN,
     cookie: str | None = None,
     content_type: str = "application/x-www-form-urlencoded",
+    language_cookie: str | None = None,
 ) -> Response:
     body = urlencode(form or {}).encode()
     headers = [(b"host", b"testserver"), (b"content-type", content_type.encode())]
     if origin is not None:
         headers.append((b"origin", origin.encode()))
+    cookies = []
     if cookie is not None:
-        headers.append((b"cookie", f"{routes.COOKIE_NAME}={cookie}".encode()))
+        cookies.append(f"{routes.COOKIE_NAME}={cookie}")
+    if language_cookie is not None:
+        cookies.append(f"{routes.LANGUAGE_COOKIE}={language_cookie}")
+    if cookies:
+        headers.append((b"cookie", "; ".join(cookies).encode()))
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -129,10 +135,21 @@ def test_repeated_failures_are_throttled_with_a_retry_time(http: Starlette) -> N
 
 
 def test_failure_redirect_keeps_the_form_language_and_nothing_else(http: Starlette) -> None:
-    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", "lang": "en"})
+    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", routes.LANGUAGE_FIELD: "en"})
     assert response.location == ("/", {"auth": ["invalid"], "lang": ["en"]})
-    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", "lang": "<x>"})
+    response = call(http, "/auth/login", form={"username": "trainee", "password": "nope", routes.LANGUAGE_FIELD: "<x>"})
     assert response.location == ("/", {"auth": ["invalid"]})
+
+
+def test_the_login_language_is_remembered_and_logout_keeps_speaking_it(http: Starlette, ui_db: Database) -> None:
+    response = call(http, "/auth/login", form={"username": "trainee", "password": "trainee", routes.LANGUAGE_FIELD: "en"})
+    assert response.cookie()[routes.LANGUAGE_COOKIE].value == "en"
+    token = auth.login(ui_db, "trainee", "trainee")[1]
+    response = call(http, "/auth/logout", cookie=token, form={routes.LANGUAGE_FIELD: "en"})
+    assert response.location == ("/", {"auth": ["logged_out"], "lang": ["en"]}), "the app's language"
+    token = auth.login(ui_db, "trainee", "trainee")[1]
+    response = call(http, "/auth/logout", cookie=token, form={routes.LANGUAGE_FIELD: "fi"}, language_cookie="en")
+    assert response.location == ("/", {"auth": ["logged_out"], "lang": ["en"]}), "the login page's language wins"
 
 
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", None, "http://testserver.evil.example"])

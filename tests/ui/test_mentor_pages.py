@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from simulator.service import auth, cohorts
 from simulator.service.auth import Principal
 from simulator.store import Database
+from simulator.ui.components.text import escape
 from simulator.ui.i18n import translate
 from simulator.ui.navigation import specs_for
 from simulator.ui.session import TEST_TOKEN_KEY
@@ -78,7 +79,8 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
 
     # the trainee sees it first, with its status, and completes it
     trainee_at = go(app(login_token("trainee")).run(), "picker")
-    assert translate("fi", "cohort.assigned_status", status=translate("fi", "cohort.status.not_started")) in _texts(trainee_at)
+    not_started = translate("fi", "cohort.assigned_status", status=translate("fi", "cohort.status.not_started"))
+    assert f":orange-badge[{escape(not_started)}]" in _texts(trainee_at)
     attempt_id = finished_attempt(ui_db, "trainee", "trainee", REPLIES)
 
     # review: dismiss a finding and comment
@@ -87,6 +89,9 @@ def test_a_whole_round(app: Callable[..., AppTest], login_token: Callable[..., s
     dismiss = [b for b in at.button if str(b.key).startswith(f"mentor_review_dismiss_{attempt_id}_")]
     assert dismiss
     dismiss[0].click().run()
+    assert not at.exception, at.exception
+    confirm = next(b for b in at.button if str(b.key).endswith("_confirm"))  # the reason form opened
+    confirm.click().run()
     assert not at.exception, at.exception
     assert "Demo Mentori" in _texts(at)  # the correction names its author
     at.text_area(key=f"mentor_review_comment_{attempt_id}_0").input("Lämmin alku!")

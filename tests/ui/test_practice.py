@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.content.library import get_library
-from simulator.service import auth, practice, users
+from simulator.service import auth, formatting, practice, users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.components.text import escape
@@ -123,7 +123,11 @@ def test_hint_limit(app: Callable[..., AppTest], login_token: Callable[..., str]
         at.button(key="practice_hint_button").click().run()
         assert not at.exception, at.exception
         assert any(fi("practice.hint_text", text="")[:6] in i.value for i in at.info)
-        assert at.button(key="practice_hint_button").label == fi("practice.hint_button", left=practice.MAX_HINTS - used)
+        library = get_library()
+        cost = library.rubric_for(library.scenario(SCENARIO)).scoring.hint_cost
+        label = at.button(key="practice_hint_button").label
+        assert f"({practice.MAX_HINTS - used} jäljellä)" in label, label
+        assert f"−{formatting.short_number(cost, 'fi')} " in label, "the price is on the button, not only in a tooltip"
     assert at.button(key="practice_hint_button").disabled
     assert fi("practice.hint_none_left", max=practice.MAX_HINTS) in texts(at)
 
@@ -176,6 +180,43 @@ def test_a_trainee_cannot_open_another_trainees_attempt(
     assert "Salainen" not in shown
     assert not at.chat_input  # nothing to type into
 
+
+def test_the_hint_survives_a_refresh_and_leaves_with_its_stage(
+    app: Callable[..., AppTest], login_token: Callable[..., str]
+) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    at.button(key="practice_hint_button").click().run()
+    hint_prefix = fi("practice.hint_text", text="")
+    shown = [i.value for i in at.info if i.value.startswith(hint_prefix)]
+    assert len(shown) == 1
+    again = app(login_token("trainee"))  # a refresh: a new session, nothing kept in memory
+    again.run()
+    again.button(key=f"picker_continue_{SCENARIO}").click().run()
+    assert [i.value for i in again.info if i.value.startswith(hint_prefix)] == shown, "the same hint after a refresh"
+
+
+def test_the_ladder_names_each_steps_status(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    at = start_attempt(app(login_token("trainee")))
+    shown = texts(at)
+    assert fi("practice.ladder_status.current") in shown and fi("practice.ladder_status.ahead") in shown
+    for reply in REPLIES[:3]:
+        send(at, reply)
+    assert fi("practice.ladder_status.visited") in texts(at)
+
+
+def test_step_and_trust_are_also_above_the_chat(app: Callable[..., AppTest], login_token: Callable[..., str]) -> None:
+    """The phone's view: the sidebar is a drawer there, so the main column repeats both."""
+    at = start_attempt(app(login_token("trainee")))
+    shown = texts(at)
+    assert fi("practice.compact_stage", n=1, total=4, stage="Empatiavaihe") in shown
+    assert any(fi("practice.compact_trust", trust="", band="").split("{")[0][:12] in (p.proto.text or "")
+               for p in at.get("progress"))
+
+
+def test_the_favicon_is_bundled() -> None:
+    from simulator.ui import navigation
+
+    assert navigation.FAVICON.is_file() and navigation.FAVICON.read_bytes().startswith(b"\x89PNG")
 
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-CLIENT_AVATAR = "🧑🏽"
-TRAINEE_AVATAR = "💬"
+# Material Symbols (Streamlit's bundled font): emoji avatars showed as empty boxes on
+# machines without an emoji font.
+CLIENT_AVATAR = ":material/person:"
+TRAINEE_AVATAR = ":material/support_agent:"
 
 
 def client_message() -> DeltaGenerator:

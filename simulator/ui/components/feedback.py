@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from simulator.service import formatting
 from simulator.service.views import FindingView, TurnView
 from simulator.ui.components.context import t
 from simulator.ui.components.text import escape, highlighted_markdown
@@ -15,10 +16,12 @@ def finding_line(finding: FindingView, language: str) -> str:
 
     Words the message already quotes are not listed again.
     """
-    icon = "✅" if finding.polarity == "positive" else "⚠️"
+    # Material Symbols from Streamlit's bundled font: they show without an emoji font.
+    icon = ":green[:material/check_circle:]" if finding.polarity == "positive" else ":orange[:material/error:]"
     name = escape(finding.name.get(language) or finding.principle)
     message = finding.message.get(language) or finding.message.get("fi") or ""
-    quotes = ", ".join(f"“{escape(s.text)}”" for s in finding.spans if s.text.strip() and s.text not in message)
+    quotes = ", ".join(escape(formatting.quoted(s.text, language)) for s in finding.spans
+                       if s.text.strip() and s.text not in message)
     text = f"{icon} **{name}**"
     if quotes:
         text += f" · {quotes}"

@@ -82,3 +82,31 @@ def _directive(colour: str, part: str) -> str:
     lead = part[: len(part) - len(part.lstrip())]
     trail = part[len(part.rstrip()) :]
     return f"{escape(lead)}:{colour}-background[{escape(core)}]{escape(trail)}"
+
+
+def reflow(text: str) -> str:
+    """Content prose with its hard line breaks joined: paragraphs stay, mid-sentence breaks go.
+
+    Scenario briefs are written in YAML with lines wrapped at ~90 characters; shown as is,
+    every wrap became a line break on screen. A blank line still separates paragraphs and a
+    line starting with "- " still starts a list item.
+    """
+    paragraphs = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines: list[str] = []
+        for raw in block.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if lines and not line.startswith(("- ", "* ", "• ")):
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def prose(text: str) -> str:
+    """Reflowed content text as inert Markdown (paragraphs kept)."""
+    return "\n\n".join(escape(paragraph) for paragraph in reflow(text).split("\n\n"))

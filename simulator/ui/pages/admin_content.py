@@ -14,6 +14,7 @@ from simulator.service import audit, content_status
 from simulator.service.errors import ServiceError
 from simulator.ui import i18n
 from simulator.ui.components.audit_table import audit_table
+from simulator.ui.components.text import escape
 from simulator.ui.session import get_db
 from simulator.ui.i18n import t
 from simulator.ui.session import get_db, require_principal
@@ -24,7 +25,12 @@ def _issue(issue: content_status.ContentIssueView, number: int) -> None:
         st.text(t("admin_content.location", location=issue.location))
         if issue.field:
             st.text(t("admin_content.field", field=issue.field))
-        st.text(issue.message)
+        key = f"admin_content.problem.{issue.code}"
+        if issue.code and i18n.has_key(i18n.DEFAULT_LANGUAGE, key):
+            st.text(t(key))  # in the admin's language; pydantic's English stays as the detail
+            st.caption(escape(t("admin_content.problem_detail", message=issue.message)))
+        else:
+            st.text(issue.message)
         if issue.source_line is not None and issue.line:
             st.code(f"{issue.line} | {issue.source_line.rstrip()}", language=None)
 
@@ -55,7 +61,7 @@ def render() -> None:
         return
     left, middle, right = st.columns(3)
     left.metric(t("admin_content.scenarios_loaded"), len(status.scenarios))
-    middle.metric(t("admin_content.errors"), len(status.errors))
+    middle.metric(t("admin_content.errors"), len({issue.file for issue in status.errors}))
     right.metric(t("admin_content.warnings"), len(status.warnings))
     if status.errors:
         st.error(t("admin_content.has_errors", count=len(status.errors)), icon=":material/error:")

@@ -11,7 +11,7 @@ from simulator.service import cohorts, dashboard, practice
 from simulator.service.auth import Principal
 from simulator.service.dashboard import CohortPositionView, Position
 from simulator.service.errors import ServiceError
-from simulator.ui.components import errors
+from simulator.ui.components import errors, fmt
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.text import escape
@@ -41,7 +41,7 @@ def render() -> None:
     except ServiceError as error:
         _refuse(error)
         return
-    st.caption(t("cohort.intro", members=view.members))
+    st.caption(t("cohort.intro_small" if view.aggregates_only else "cohort.intro", count=view.members))
     if st.button(t("cohort.leave_button"), key="cohort_leave"):
         try:
             cohorts.leave_cohort(db, principal, chosen)
@@ -76,6 +76,9 @@ def _join(principal: Principal) -> None:
 
 def _positions(view: CohortPositionView, language: str) -> None:
     main = [p for p in view.positions if p.metric.kind in ("overall", "stage")]
+    if view.aggregates_only:
+        _aggregates(view, main, language)
+        return
     if not any(p.metric.values for p in main):
         st.info(t("cohort.no_results"))
         return
@@ -100,6 +103,20 @@ def _positions(view: CohortPositionView, language: str) -> None:
                  hide_index=True, key="cohort_positions_table")
 
 
+def _aggregates(view: CohortPositionView, main: list[Position], language: str) -> None:
+    """A small cohort: my results beside the cohort's means, no distribution and no rank (the
+    service gave none: with few people they would say who is who)."""
+    st.info(t("cohort.aggregates_only", min=view.min_comparison))
+    if all(p.mine is None and p.metric.mean is None for p in main):
+        return
+    st.subheader(t("cohort.scores"))
+    st.table(pd.DataFrame([
+        {t("cohort.col_measure"): metric_name(p.metric, language), t("cohort.col_mine"): fmt.number(p.mine),
+         t("cohort.col_mean"): fmt.number(p.metric.mean)}
+        for p in main
+    ]).set_index(t("cohort.col_measure")))
+
+
 def _row(p: Position, language: str) -> dict[str, object]:
     return {
         t("cohort.col_measure"): metric_name(p.metric, language),
@@ -115,7 +132,7 @@ def _share(principal: Principal) -> None:
         if not finished:
             st.caption(t("cohort.share_none"))
             return
-        labels = {a.id: t("cohort.share_item", title=a.title, date=(a.finished_at or a.started_at).strftime("%d.%m.%Y"),
+        labels = {a.id: t("cohort.share_item", title=a.title, date=fmt.day(a.finished_at or a.started_at),
                           score="–" if a.overall is None else a.overall) for a in finished}
         chosen = st.selectbox(t("cohort.share_choose"), list(labels), format_func=labels.__getitem__,
                               key="cohort_share_choose")
@@ -142,7 +159,7 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
         return
     labels = {
         row.attempt_id: t("cohort.shared_item", title=row.title, score="–" if row.overall is None else row.overall,
-                          date=row.finished_at.strftime("%d.%m.%Y") if row.finished_at else "")
+                          date=fmt.day(row.finished_at) if row.finished_at else "")
         + (" · " + t("cohort.me") if row.mine else "")
         for row in view.shared
     }
@@ -157,7 +174,7 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
         with trainee_message():
             st.text(turn.reply)
             for finding in turn.findings:
-                icon = "✅" if finding.polarity == "positive" else "⚠️"
+                icon = ":green[:material/check_circle:]" if finding.polarity == "positive" else ":orange[:material/error:]"
                 st.caption(f"{icon} {escape(finding.name.get(language) or finding.principle)}")
         with client_message():
             st.text(turn.client_line)

@@ -7,16 +7,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import exports, practice
+from simulator.service import exports, formatting, practice
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptSummary, DebriefView
-from simulator.ui.components import errors, routing
+from simulator.ui.components import errors, fmt, routing
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line, render_reply
 from simulator.ui.components.text import escape
 
 CHOOSER_KEY = "debrief_chooser"
+# Vega expression: a long stage name ("Ohjauksellinen vaihe") on two lines instead of cut.
+WRAP_LABEL = "split(datum.label, ' ')"
 
 
 def render() -> None:
@@ -77,7 +79,8 @@ def _chooser(finished: list[AttemptSummary], current: int) -> None:
 def _summary(view: DebriefView, language: str) -> None:
     attempt, report = view.attempt, view.report
     st.subheader(escape(attempt.scenario_title))
-    st.caption(t("debrief.meta", date=_date_of(attempt.finished_at), turns=len(attempt.turns), hints=report.hints_used))
+    st.caption(t("debrief.meta", date=_date_of(attempt.finished_at), turns=t("debrief.turns", count=len(attempt.turns)),
+                 hints=t("debrief.hints", count=report.hints_used)))
     columns = st.columns(5)
     columns[0].metric(t("debrief.overall"), f"{report.overall} / 100")
     for column, stage in zip(columns[1:], attempt.stages, strict=True):
@@ -104,9 +107,10 @@ def _stages_chart(view: DebriefView, language: str) -> None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("stage:N", sort=alt.SortField("order"), title=stage_title, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("stage:N", sort=alt.SortField("order"), title=stage_title,
+                    axis=alt.Axis(labelAngle=0, labelLimit=0, labelExpr=WRAP_LABEL)),
             xOffset="attempt:N",
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title, axis=alt.Axis(format="d")),
             color=alt.Color("attempt:N", title=attempt_title),
             tooltip=[alt.Tooltip("stage:N", title=stage_title), alt.Tooltip("attempt:N", title=attempt_title),
                      alt.Tooltip("score:Q", title=score_title)],
@@ -126,7 +130,7 @@ def _strengths(view: DebriefView, language: str) -> None:
         if not items:
             st.caption(t("debrief.strengths_none"))
         for item in items:
-            st.markdown(f"- ✅ **{escape(item.name.get(language) or item.principle)}** "
+            st.markdown(f"- :green[:material/check_circle:] **{escape(item.name.get(language) or item.principle)}** "
                         f"{escape(t('debrief.times', count=item.count))}")
     with right:
         st.markdown(f"#### {escape(t('debrief.to_practise'))}")
@@ -135,19 +139,27 @@ def _strengths(view: DebriefView, language: str) -> None:
             st.caption(t("debrief.to_practise_none"))
         for item in items:
             example = item.example.get(language) or ""
-            line = f"- 🎯 **{escape(item.name.get(language) or item.principle)}**"
+            line = f"- :blue[:material/target:] **{escape(item.name.get(language) or item.principle)}**"
             if example:
-                line += f"  \n  {escape(t('debrief.example', example=example))}"
+                line += f"  \n  {escape(t('debrief.example', example=formatting.quoted(example, language)))}"
             st.markdown(line)
 
 
 def _outcomes(view: DebriefView, language: str) -> None:
+    """Each statement with an icon *and* a word (no emoji font needed), and for an unmet one
+    the conditions that failed in this meeting rather than the rule's either/or sentence."""
     st.markdown(f"#### {escape(t('debrief.outcomes'))}")
     st.caption(t("debrief.outcomes_intro"))
     for outcome in view.report.outcomes:
-        icon = "✅" if outcome.met else "❌"
-        st.markdown(f"{icon} **{escape(outcome.statement.get(language) or '')}**  \n"
-                    f"{escape(outcome.explanation.get(language) or '')}")
+        if outcome.met:
+            mark = f":green[:material/check_circle: **{escape(t('debrief.outcome_met'))}**]"
+            detail = outcome.explanation.get(language) or ""
+        else:
+            mark = f":red[:material/cancel: **{escape(t('debrief.outcome_not_met'))}**]"
+            reasons = [t(f"debrief.outcome_reason.{code}") for code in getattr(outcome, "reasons", [])]
+            detail = t("debrief.outcome_why", reasons="; ".join(reasons)) if reasons else (
+                outcome.explanation.get(language) or "")
+        st.markdown(f"{mark} · **{escape(outcome.statement.get(language) or '')}**  \n{escape(detail)}")
 
 
 def _client_needs(view: DebriefView) -> None:
@@ -190,11 +202,13 @@ def _comparison(view: DebriefView) -> None:
         if summary is None:
             continue
         row = {t("debrief.col_which"): label + (f" ({t('debrief.this_one')})" if summary.id == view.attempt.id else ""),
-               t("debrief.col_date"): _date(summary), t("debrief.overall"): summary.overall}
-        for stage in view.attempt.stages:
-            row[stage.name.get(ui_language()) or stage.id] = summary.stages.get(stage.id)
+               t("debrief.col_date"): fmt.day(summary.finished_at or summary.started_at),
+               t("debrief.overall"): _score(summary.overall)}
+        for stage in view.attempt.stages:  # a step not reached shows a dash, never "None"
+            row[stage.name.get(ui_language()) or stage.id] = _score(summary.stages.get(stage.id))
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # A Markdown table wraps its cells, so no column is clipped on a narrow screen.
+    st.table(pd.DataFrame(rows).set_index(t("debrief.col_which")))
     st.caption(t("debrief.comparison_count", count=comparison.count))
 
 
@@ -207,7 +221,7 @@ def _transcript(view: DebriefView, language: str) -> None:
         for turn in attempt.turns:
             with trainee_message():
                 st.caption(t("debrief.turn_meta", n=turn.index + 1, stage=names.get(turn.stage, turn.stage),
-                             score=f"{turn.reply_score:.0f}"))
+                             score=fmt.number(turn.reply_score)))
                 render_reply(turn)
                 if turn.findings:
                     st.markdown("  \n".join(finding_line(f, language) for f in turn.findings))
@@ -245,4 +259,4 @@ def _date(summary: AttemptSummary) -> str:
 
 
 def _date_of(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "–"  # type: ignore[attr-defined]
+    return fmt.moment(value)  # type: ignore[arg-type]

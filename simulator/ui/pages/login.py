@@ -15,7 +15,7 @@ import streamlit as st
 
 from simulator.ui import i18n
 from simulator.ui.i18n import t
-from simulator.ui.routes import LOGIN_PATH
+from simulator.ui.routes import LANGUAGE_COOKIE, LANGUAGE_FIELD, LOGIN_PATH
 
 LANGUAGE_WIDGET_KEY = "login_language"
 MAX_SHOWN_RETRY_SECONDS = 24 * 3600
@@ -34,7 +34,7 @@ def login_form_html() -> str:
         f'<label for="kohtaamo-password">{password}</label>'
         '<input id="kohtaamo-password" name="password" type="password" autocomplete="current-password" '
         'required maxlength="1024">'
-        f'<input type="hidden" name="lang" value="{html.escape(i18n.current_language())}">'
+        f'<input type="hidden" name="{LANGUAGE_FIELD}" value="{html.escape(i18n.current_language())}">'
         f'<button type="submit" data-testid="kohtaamo-login-submit">{button}</button>'
         "</form>"
         "<style>"
@@ -76,12 +76,20 @@ def _language_changed() -> None:
 
 
 def _initial_language() -> None:
-    """A new session speaks the language the last form was in, else the browser's, else Finnish."""
+    """A new session speaks the language the last form was in, else the one chosen at the last
+    login (a cookie), else the browser's, else Finnish."""
     if i18n.SESSION_KEY in st.session_state:
         return
     requested = st.query_params.get("lang")
     if requested in i18n.LANGUAGES:
         i18n.set_language(requested)
+        return
+    try:
+        remembered = st.context.cookies.get(LANGUAGE_COOKIE)
+    except Exception:  # no client context (bare scripts)
+        remembered = None
+    if remembered in i18n.LANGUAGES:
+        i18n.set_language(remembered)
         return
     browser = (st.context.locale or "").lower()
     i18n.set_language("en" if browser.startswith("en") else i18n.DEFAULT_LANGUAGE)

@@ -9,9 +9,13 @@ import streamlit as st
 from simulator.service import assignments, cohorts, policy, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
+from simulator.ui.components import errors, flash
+from simulator.ui.components.assignment import due_day
 from simulator.ui.components.context import get_db, require_principal, t
-from simulator.ui.components.text import escape
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+
+
+FLASH = "mentor_assign"
 
 
 def render() -> None:
@@ -43,16 +47,28 @@ def _form(principal: Principal, view: cohorts.CohortView) -> None:
             names = {m.id: m.display_name for m in view.members}
             chosen = st.multiselect(t("mentor.assign.trainees"), list(names), format_func=names.__getitem__,
                                     key="mentor_assign_trainees")
-        due = st.date_input(t("mentor.assign.due"), value=None, key="mentor_assign_due", format="DD.MM.YYYY")
-        note = st.text_area(t("mentor.assign.note"), key="mentor_assign_note", max_chars=assignments.NOTE_MAX)
-        if st.button(t("mentor.assign.button"), key="mentor_assign_submit", type="primary"):
-            try:
-                made = assignments.assign(get_db(), principal, scenario, cohort_id=view.id, user_ids=chosen,
-                                          due_date=due, note=note)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.success(t("mentor.assign.done", count=len(made), title=escape(titles[scenario])))
+        st.date_input(t("mentor.assign.due"), value=None, key="mentor_assign_due", format="DD.MM.YYYY")
+        st.text_area(t("mentor.assign.note"), key="mentor_assign_note", max_chars=assignments.NOTE_MAX)
+        st.button(t("mentor.assign.button"), key="mentor_assign_submit", type="primary", on_click=_assigned,
+                  args=(principal, view.id, scenario, chosen, titles))
+        flash.show(FLASH)
+
+
+def _assigned(principal: Principal, cohort_id: int, scenario: str, chosen: list[int] | None,
+              titles: dict[str, str]) -> None:
+    """The button's callback: assign, then empty the form so the next assignment starts fresh."""
+    state = st.session_state
+    if state.get("mentor_assign_target") == "trainees":
+        chosen = list(state.get("mentor_assign_trainees") or [])
+    try:
+        made = assignments.assign(get_db(), principal, state.get("mentor_assign_scenario", scenario), cohort_id=cohort_id,
+                                  user_ids=chosen, due_date=state.get("mentor_assign_due"),
+                                  note=state.get("mentor_assign_note") or "")
+    except ServiceError as error:
+        flash.put(FLASH, "error", errors.message("mentor", error))
+        return
+    flash.reset("mentor_assign_note", "mentor_assign_trainees", "mentor_assign_due")
+    flash.put(FLASH, "success", t("mentor.assign.done", count=len(made), title=titles.get(made[0].scenario_id, "")))
 
 
 def _listing(principal: Principal, cohort_id: int) -> None:
@@ -64,7 +80,7 @@ def _listing(principal: Principal, cohort_id: int) -> None:
     table = pd.DataFrame([
         {
             t("mentor.assign.col_scenario"): a.title,
-            t("mentor.assign.col_due"): a.due_date.strftime("%d.%m.%Y") if a.due_date else "",
+            t("mentor.assign.col_due"): due_day(a.due_date) if a.due_date else "",
             t("mentor.assign.col_targets"): a.targets,
             t("cohort.status.done"): a.done,
             t("cohort.status.in_progress"): a.in_progress,

@@ -14,29 +14,42 @@ from simulator.service import cohorts, policy
 from simulator.service.auth import Principal
 from simulator.service.cohorts import CohortSummary
 from simulator.service.errors import ServiceError
-from simulator.ui.components import errors
+from simulator.ui.components import errors, flash
 from simulator.ui.components.text import escape
 from simulator.ui.components.context import get_db, require_principal, t
 
 COHORT_KEY = "mentor_cohort_id"  # the cohort the mentor pages share
+FLASH = "mentor_cohorts"
 
 
 def choose_cohort(principal: Principal, key: str) -> CohortSummary | None:
     """A cohort chooser shared by the mentor pages; None (with a message) when there is none.
 
-    Raises ``ServiceError`` for callers the service refuses (anonymous).
+    The cohort the mentor pages share is ``st.session_state[COHORT_KEY]``; each page's
+    widget is set from it before it is drawn, and only Session State gives the value (no
+    ``index``): giving both made Streamlit keep showing the old cohort after "Luo ryhmä",
+    so trainees could be added to the wrong one. A choice in the widget updates the shared
+    value in its ``on_change``; a cohort just created becomes the shared one in the create
+    button's callback. Raises ``ServiceError`` for callers the service refuses (anonymous).
     """
     mine = cohorts.my_cohorts(get_db(), principal)
     if not mine:
         st.info(t("mentor.no_cohorts"))
         return None
     ids = [c.id for c in mine]
-    remembered = st.session_state.get(COHORT_KEY)
-    index = ids.index(remembered) if remembered in ids else 0
-    names = {c.id: t("mentor.cohort_item", name=c.name, members=c.members) for c in mine}
-    chosen = st.selectbox(t("mentor.cohort"), ids, index=index, format_func=names.__getitem__, key=key)
-    st.session_state[COHORT_KEY] = chosen
+    shared = st.session_state.get(COHORT_KEY)
+    if shared not in ids:
+        shared = st.session_state.get(key) if st.session_state.get(key) in ids else ids[0]
+    st.session_state[key] = st.session_state[COHORT_KEY] = shared
+    names = {c.id: t("mentor.cohort_item", name=c.name, count=c.members) for c in mine}
+    chosen = st.selectbox(t("mentor.cohort"), ids, format_func=names.__getitem__, key=key,
+                          on_change=_share_choice, args=(key,))
     return next(c for c in mine if c.id == chosen)
+
+
+def _share_choice(key: str) -> None:
+    if st.session_state.get(key) is not None:  # the widget may be gone after a page switch
+        st.session_state[COHORT_KEY] = st.session_state[key]
 
 
 def refuse(error: ServiceError) -> None:
@@ -75,17 +88,21 @@ def render() -> None:
 
 def _create(principal: Principal) -> None:
     with st.expander(t("mentor.cohorts.create"), expanded=not st.session_state.get(COHORT_KEY)):
-        name = st.text_input(t("mentor.cohorts.name"), key="mentor_cohorts_new_name", max_chars=cohorts.COHORT_NAME_MAX)
-        if st.button(t("mentor.cohorts.create_button"), key="mentor_cohorts_create", type="primary"):
-            try:
-                created = cohorts.create_cohort(get_db(), principal, name)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.session_state[COHORT_KEY] = created.id
-            st.session_state.pop("mentor_cohorts_choose", None)
-            st.success(t("mentor.cohorts.created", name=escape(created.name)))
-            st.rerun()
+        st.text_input(t("mentor.cohorts.name"), key="mentor_cohorts_new_name", max_chars=cohorts.COHORT_NAME_MAX)
+        st.button(t("mentor.cohorts.create_button"), key="mentor_cohorts_create", type="primary",
+                  on_click=_created, args=(principal,))
+    flash.show(FLASH + "_create")
+
+
+def _created(principal: Principal) -> None:
+    try:
+        created = cohorts.create_cohort(get_db(), principal, st.session_state.get("mentor_cohorts_new_name", ""))
+    except ServiceError as error:
+        flash.put(FLASH + "_create", "error", errors.message("mentor", error))
+        return
+    st.session_state[COHORT_KEY] = created.id
+    flash.reset("mentor_cohorts_new_name")
+    flash.put(FLASH + "_create", "success", t("mentor.cohorts.created", name=created.name))
 
 
 def _invite(principal: Principal, cohort_id: int) -> None:
@@ -104,65 +121,98 @@ def _invite(principal: Principal, cohort_id: int) -> None:
 
 def _add_existing(principal: Principal, cohort_id: int) -> None:
     candidates = cohorts.trainee_candidates(get_db(), principal, cohort_id)
-    with st.expander(t("mentor.cohorts.add_existing")):
+    with st.expander(t("mentor.cohorts.add_existing"), expanded=flash.pending(FLASH + "_add")):
+        flash.show(FLASH + "_add")
         if not candidates:
             st.caption(t("mentor.cohorts.no_candidates"))
             return
         names = {c.id: f"{c.display_name} ({c.username})" for c in candidates}
         chosen = st.multiselect(t("mentor.cohorts.trainees"), list(names), format_func=names.__getitem__,
                                 key="mentor_cohorts_existing")
-        if st.button(t("mentor.cohorts.add_button"), key="mentor_cohorts_add", disabled=not chosen):
-            try:
-                for user_id in chosen:
-                    cohorts.add_trainee(get_db(), principal, cohort_id, user_id)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.session_state.pop("mentor_cohorts_existing", None)
-            st.rerun()
+        st.button(t("mentor.cohorts.add_button"), key="mentor_cohorts_add", disabled=not chosen,
+                  on_click=_added, args=(principal, cohort_id, names))
+
+
+def _added(principal: Principal, cohort_id: int, names: dict[int, str]) -> None:
+    chosen = list(st.session_state.get("mentor_cohorts_existing") or [])
+    try:
+        for user_id in chosen:
+            cohorts.add_trainee(get_db(), principal, cohort_id, user_id)
+    except ServiceError as error:
+        flash.put(FLASH + "_add", "error", errors.message("mentor", error))
+        return
+    flash.reset("mentor_cohorts_existing")
+    flash.put(FLASH + "_add", "success",
+              t("mentor.cohorts.added", count=len(chosen), names=", ".join(names.get(u, "") for u in chosen)))
 
 
 def _add_new(principal: Principal, cohort_id: int) -> None:
-    with st.expander(t("mentor.cohorts.add_new")):
-        username = st.text_input(t("mentor.username"), key="mentor_cohorts_new_username")
-        display = st.text_input(t("mentor.name"), key="mentor_cohorts_new_display")
-        locale = st.selectbox(t("mentor.cohorts.locale"), ["fi", "en"], key="mentor_cohorts_new_locale",
-                              format_func=lambda code: t(f"mentor.language_{code}"))
-        if st.button(t("mentor.cohorts.create_account"), key="mentor_cohorts_new_create"):
-            try:
-                created = cohorts.add_new_trainee(get_db(), principal, cohort_id, username,
-                                                  display_name=display or None, locale=locale)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.success(t("mentor.cohorts.account_created", username=created.username))
+    with st.expander(t("mentor.cohorts.add_new"), expanded=flash.pending(FLASH + "_new")):
+        shown = flash.show(FLASH + "_new")
+        if shown and shown.get("secret"):
             st.caption(t("mentor.cohorts.one_time_password"))
-            st.code(created.one_time_password, language=None)
+        st.text_input(t("mentor.username"), key="mentor_cohorts_new_username")
+        st.text_input(t("mentor.name"), key="mentor_cohorts_new_display")
+        st.selectbox(t("mentor.cohorts.locale"), ["fi", "en"], key="mentor_cohorts_new_locale",
+                     format_func=lambda code: t(f"mentor.language_{code}"))
+        st.button(t("mentor.cohorts.create_account"), key="mentor_cohorts_new_create", on_click=_new_created,
+                  args=(principal, cohort_id))
+
+
+def _new_created(principal: Principal, cohort_id: int) -> None:
+    state = st.session_state
+    try:
+        created = cohorts.add_new_trainee(get_db(), principal, cohort_id, state.get("mentor_cohorts_new_username", ""),
+                                          display_name=state.get("mentor_cohorts_new_display") or None,
+                                          locale=state.get("mentor_cohorts_new_locale", "fi"))
+    except ServiceError as error:
+        flash.put(FLASH + "_new", "error", errors.message("mentor", error))
+        return
+    flash.reset("mentor_cohorts_new_username", "mentor_cohorts_new_display")
+    flash.put(FLASH + "_new", "success", t("mentor.cohorts.account_created", username=created.username),
+              secret=created.one_time_password)
 
 
 def _remove(principal: Principal, view: cohorts.CohortView) -> None:
     if not view.members:
+        flash.show(FLASH + "_remove")
         return
-    with st.expander(t("mentor.cohorts.remove")):
+    with st.expander(t("mentor.cohorts.remove"), expanded=flash.pending(FLASH + "_remove")):
+        flash.show(FLASH + "_remove")
         names = {m.id: f"{m.display_name} ({m.username})" for m in view.members}
-        chosen = st.selectbox(t("mentor.cohorts.trainee"), list(names), format_func=names.__getitem__,
-                              key="mentor_cohorts_remove_choice")
-        if st.button(t("mentor.cohorts.remove_button"), key="mentor_cohorts_remove"):
-            try:
-                cohorts.remove_trainee(get_db(), principal, view.id, chosen)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.rerun()
+        st.selectbox(t("mentor.cohorts.trainee"), list(names), format_func=names.__getitem__,
+                     key="mentor_cohorts_remove_choice")
+        st.button(t("mentor.cohorts.remove_button"), key="mentor_cohorts_remove", on_click=_removed,
+                  args=(principal, view.id, names))
+
+
+def _removed(principal: Principal, cohort_id: int, names: dict[int, str]) -> None:
+    chosen = st.session_state.get("mentor_cohorts_remove_choice")
+    if not isinstance(chosen, int):
+        return
+    try:
+        cohorts.remove_trainee(get_db(), principal, cohort_id, chosen)
+    except ServiceError as error:
+        flash.put(FLASH + "_remove", "error", errors.message("mentor", error))
+        return
+    st.session_state.pop("mentor_cohorts_remove_choice", None)
+    flash.put(FLASH + "_remove", "success", t("mentor.cohorts.removed", name=names.get(chosen, "")))
 
 
 def _share(principal: Principal, cohort_id: int) -> None:
-    with st.expander(t("mentor.cohorts.share")):
-        username = st.text_input(t("mentor.cohorts.share_username"), key="mentor_cohorts_share_username")
-        if st.button(t("mentor.cohorts.share_button"), key="mentor_cohorts_share"):
-            try:
-                cohorts.share_cohort(get_db(), principal, cohort_id, username)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.success(t("mentor.cohorts.shared", username=username.strip()))
+    with st.expander(t("mentor.cohorts.share"), expanded=flash.pending(FLASH + "_share")):
+        flash.show(FLASH + "_share")
+        st.text_input(t("mentor.cohorts.share_username"), key="mentor_cohorts_share_username")
+        st.button(t("mentor.cohorts.share_button"), key="mentor_cohorts_share", on_click=_shared,
+                  args=(principal, cohort_id))
+
+
+def _shared(principal: Principal, cohort_id: int) -> None:
+    username = str(st.session_state.get("mentor_cohorts_share_username", "")).strip()
+    try:
+        cohorts.share_cohort(get_db(), principal, cohort_id, username)
+    except ServiceError as error:
+        flash.put(FLASH + "_share", "error", errors.message("mentor", error))
+        return
+    flash.reset("mentor_cohorts_share_username")
+    flash.put(FLASH + "_share", "success", t("mentor.cohorts.shared", username=username))

@@ -11,8 +11,18 @@ import streamlit as st
 from simulator.service import dashboard, policy
 from simulator.service.dashboard import CohortDashboard, Metric
 from simulator.service.errors import ServiceError
+from simulator.ui.components import fmt
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+
+
+# Colours that mean what they say: good green, bad orange-red, done green, late red, ongoing
+# blue, not started grey. The heatmap diverges from red (a fault shown often) through white
+# (nothing) to green (a principle kept often).
+GOOD, BAD = "#2e7d32", "#d84315"
+STATUS_COLOURS = {"done": "#2e7d32", "in_progress": "#1f77b4", "not_started": "#9e9e9e", "overdue": "#c62828"}
+# labelLimit=0 on every axis: full names, never "Ohjauksellinen v..."
+WRAP_LABEL = "split(datum.label, ' ')"  # a stage name on two lines under its column
 
 
 def metric_name(metric: Metric, language: str) -> str:
@@ -38,7 +48,7 @@ def render() -> None:
     columns = st.columns(3)
     columns[0].metric(t("mentor.dashboard.members"), view.members)
     columns[1].metric(t("mentor.dashboard.finished"), view.finished_attempts)
-    columns[2].metric(t("mentor.dashboard.overall"), "–" if view.overall.mean is None else f"{view.overall.mean:.0f}")
+    columns[2].metric(t("mentor.dashboard.overall"), "–" if view.overall.mean is None else fmt.number(view.overall.mean))
     if not view.finished_attempts:
         st.info(t("mentor.dashboard.empty"))
     else:
@@ -59,7 +69,9 @@ def _stages(view: CohortDashboard, language: str) -> None:
     )
     order = [metric_name(m, language) for m in (view.overall, *view.stages)]
     box = alt.Chart(points).mark_boxplot(extent="min-max").encode(
-        x=alt.X(f"{name_col}:N", sort=order, title=None), y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100]))
+        x=alt.X(f"{name_col}:N", sort=order, title=None,
+                axis=alt.Axis(labelAngle=0, labelExpr=WRAP_LABEL, labelLimit=0)),
+        y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format="d")),
     )
     means = pd.DataFrame([{name_col: metric_name(m, language), value_col: m.mean} for m in (view.overall, *view.stages)
                           if m.mean is not None])
@@ -80,27 +92,40 @@ def _principles(view: CohortDashboard, language: str) -> None:
     ]
     if not rows:
         return
+    good, bad = t("mentor.dashboard.polarity_positive"), t("mentor.dashboard.polarity_negative")
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{name_col}:N", sort="-x", title=None), x=f"{value_col}:Q", color=f"{kind_col}:N",
-        tooltip=[name_col, value_col],
+        y=alt.Y(f"{name_col}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X(f"{value_col}:Q", axis=alt.Axis(format=".1~f")),
+        color=alt.Color(f"{kind_col}:N", scale=alt.Scale(domain=[good, bad], range=[GOOD, BAD])),
+        tooltip=[name_col, kind_col, alt.Tooltip(f"{value_col}:Q", format=".2f")],
     )
     st.altair_chart(chart, key="mentor_dashboard_principles")
 
 
 def _heatmap(view: CohortDashboard, language: str) -> None:
+    """Trainee x principle, principles down the side (their full names fit there); a kept
+    principle shows green, a fault shown often red, so good and bad never share a hue."""
     st.subheader(t("mentor.dashboard.heatmap"))
-    names = {m.key: metric_name(m, language) for m in view.principles}
-    used = {m.key for m in view.principles if m.mean}
-    trainee_col, name_col, value_col = t("mentor.dashboard.col_trainee"), t("mentor.dashboard.col_principle"), t("mentor.dashboard.col_rate")
+    st.caption(t("mentor.dashboard.heatmap_help"))
+    metrics = {m.key: m for m in view.principles if m.mean}
+    trainee_col, name_col, value_col = (t("mentor.dashboard.col_trainee"), t("mentor.dashboard.col_principle"),
+                                        t("mentor.dashboard.col_rate"))
+    kind_col, signed_col = t("mentor.dashboard.col_kind"), "signed"
     cells = pd.DataFrame(
-        [{trainee_col: c.trainee_name, name_col: names[c.principle], value_col: c.value} for c in view.heatmap
-         if c.principle in used]
+        [{trainee_col: c.trainee_name, name_col: metric_name(metrics[c.principle], language), value_col: c.value,
+          kind_col: t(f"mentor.dashboard.polarity_{metrics[c.principle].polarity}"),
+          signed_col: c.value if metrics[c.principle].polarity == "positive" else -c.value}
+         for c in view.heatmap if c.principle in metrics]
     )
     if cells.empty:
         return
+    top = max(1.0, float(cells[value_col].max()))
     chart = alt.Chart(cells).mark_rect().encode(
-        x=alt.X(f"{name_col}:N", title=None), y=alt.Y(f"{trainee_col}:N", title=None),
-        color=alt.Color(f"{value_col}:Q", scale=alt.Scale(scheme="blues")), tooltip=[trainee_col, name_col, value_col],
+        y=alt.Y(f"{name_col}:N", title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X(f"{trainee_col}:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=0)),
+        color=alt.Color(f"{signed_col}:Q", title=None, legend=None,
+                        scale=alt.Scale(domain=[-top, 0, top], range=[BAD, "#f7f7f7", GOOD])),
+        tooltip=[trainee_col, name_col, kind_col, alt.Tooltip(f"{value_col}:Q", format=".2f")],
     )
     st.altair_chart(chart, key="mentor_dashboard_heatmap")
 
@@ -113,7 +138,8 @@ def _progress(view: CohortDashboard) -> None:
     data = pd.DataFrame([{day_col: p.day.isoformat(), value_col: p.mean_overall, count_col: p.attempts}
                          for p in view.progress])
     chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X(f"{day_col}:T"), y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X(f"{day_col}:T", axis=alt.Axis(format="%-d.%-m." if ui_language() == "fi" else "%b %-d", tickCount="day")),
+        y=alt.Y(f"{value_col}:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format="d")),
         tooltip=[day_col, value_col, count_col],
     )
     st.altair_chart(chart, key="mentor_dashboard_progress")
@@ -125,13 +151,20 @@ def _completion(view: CohortDashboard) -> None:
         st.caption(t("mentor.assign.none"))
         return
     scenario_col, status_col, count_col = t("mentor.assign.col_scenario"), t("mentor.dashboard.col_status"), t("mentor.dashboard.col_trainees")
+    statuses = ("done", "in_progress", "not_started", "overdue")
     rows = [
         {scenario_col: f"{a.title} #{a.id}", status_col: t(f"cohort.status.{status}"), count_col: getattr(a, status)}
         for a in view.assignments
-        for status in ("done", "in_progress", "not_started", "overdue")
+        for status in statuses
     ]
+    most = max([a.targets for a in view.assignments] + [1])
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{scenario_col}:N", title=None), x=alt.X(f"{count_col}:Q", stack="zero"), color=f"{status_col}:N",
+        y=alt.Y(f"{scenario_col}:N", title=None, axis=alt.Axis(labelLimit=0)),
+        # whole trainees only: ticks 0, 1, 2, ... never "0.2 ... 3.0"
+        x=alt.X(f"{count_col}:Q", stack="zero", scale=alt.Scale(domain=[0, most], nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, values=list(range(0, most + 1)))),
+        color=alt.Color(f"{status_col}:N", scale=alt.Scale(domain=[t(f"cohort.status.{s}") for s in statuses],
+                                                           range=[STATUS_COLOURS[s] for s in statuses])),
         tooltip=[scenario_col, status_col, count_col],
     )
     st.altair_chart(chart, key="mentor_dashboard_completion")
@@ -145,7 +178,7 @@ def _trainees(view: CohortDashboard) -> None:
                 t("mentor.dashboard.col_trainee"): row.trainee_name,
                 t("mentor.dashboard.col_attempts"): row.attempts,
                 t("mentor.dashboard.col_score"): row.mean_overall,
-                t("mentor.dashboard.col_latest"): row.latest_finished.strftime("%d.%m.%Y") if row.latest_finished else "",
+                t("mentor.dashboard.col_latest"): fmt.day(row.latest_finished) if row.latest_finished else "",
             }
             for row in view.trainees
         ]),

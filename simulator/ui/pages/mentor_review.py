@@ -13,6 +13,7 @@ from simulator.service import policy, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
+from simulator.ui.components import errors, flash, fmt
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line
@@ -40,7 +41,7 @@ def render() -> None:
         labels = {
             row.attempt_id: t(
                 "mentor.review.item", name=row.trainee_name, title=row.title,
-                date=(row.finished_at or row.started_at).strftime("%d.%m.%Y %H:%M"),
+                date=fmt.moment(row.finished_at or row.started_at),
                 score="–" if row.overall is None else row.overall,
                 status=t(f"mentor.review.status_{row.status}"),
             )
@@ -55,6 +56,7 @@ def render() -> None:
         refuse(error)
         return
     _summary(view, language)
+    flash.show(FLASH)
     for turn in view.turns:
         _turn(principal, view, turn, language)
     if view.attempt.closing_line:
@@ -93,14 +95,9 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
             _finding(principal, attempt_id, turn.index, position, finding, language, finished)
         for comment in item.comments:
             st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
-                         date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+                         date=fmt.moment(comment.created_at)))
             st.text(comment.text)
-        for correction in item.corrections:
-            st.caption(t(f"mentor.review.correction_{correction.action}",
-                         principle=escape(correction.principle_name.get(language) or correction.principle),
-                         author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
-            if correction.note:
-                st.text(correction.note)
+        _history(item, language)
         with st.expander(t("mentor.review.act"), expanded=False):
             _comment_form(principal, attempt_id, turn.index)
             if finished:
@@ -113,23 +110,84 @@ def _turn(principal: Principal, view: ReviewView, item: ReviewTurn, language: st
 
 def _finding(principal: Principal, attempt_id: int, index: int, position: int, item: ReviewFinding, language: str,
              finished: bool) -> None:
+    """One finding with what the mentor may do to it: dismiss it (with a reason), withdraw
+    a dismissal, or remove a finding a mentor added. Every change is rescored by the service."""
+    key = f"mentor_review_{attempt_id}_{index}_{position}"
     line = finding_line(item.finding, language)
+    columns = st.columns([4, 1])
     if item.dismissed:
-        st.markdown(f"~~{line}~~ · " + escape(t("mentor.review.dismissed")))
+        columns[0].markdown(f"~~{line}~~  \n:gray-badge[{escape(t('mentor.review.dismissed'))}]")
+        if finished and item.correction_id is not None:
+            columns[1].button(t("mentor.review.undo_dismiss"), key=f"{key}_undo", on_click=_withdraw,
+                              args=(principal, item.correction_id, "undone_dismiss"))
         return
     if item.finding.source == "mentor":
-        line += " · " + escape(t("mentor.review.added"))
-    columns = st.columns([5, 1])
+        columns[0].markdown(f"{line}  \n:blue-badge[{escape(t('mentor.review.added'))}]")
+        if finished and item.correction_id is not None:
+            columns[1].button(t("mentor.review.remove_added"), key=f"{key}_remove", on_click=_withdraw,
+                              args=(principal, item.correction_id, "removed_added"))
+        return
     columns[0].markdown(line)
-    if finished and item.finding.source != "mentor":
-        if columns[1].button(t("mentor.review.dismiss"), key=f"mentor_review_dismiss_{attempt_id}_{index}_{position}",
-                             help=t("mentor.review.dismiss_help")):
-            try:
-                review.dismiss_finding(get_db(), principal, attempt_id, index, item.key)
-            except ServiceError as error:
-                refuse(error)
-                return
-            st.rerun()
+    if not finished:
+        return
+    asking = st.session_state.get(DISMISS_OPEN) == key
+    if not asking:
+        columns[1].button(t("mentor.review.dismiss"), key=f"mentor_review_dismiss_{attempt_id}_{index}_{position}",
+                          help=t("mentor.review.dismiss_help"), on_click=_open_dismiss, args=(key,))
+        return
+    with st.container(border=True, key=f"{key}_why"):
+        st.radio(t("mentor.review.dismiss_reason"), list(review.DISMISS_REASONS), key=f"{key}_reason",
+                 format_func=lambda code: t(f"mentor.review.reason.{code}"))
+        st.text_input(t("mentor.review.dismiss_note"), key=f"{key}_note", max_chars=review.NOTE_MAX)
+        yes, no = st.columns(2)
+        yes.button(t("mentor.review.dismiss_confirm"), key=f"{key}_confirm", type="primary", on_click=_dismiss,
+                   args=(principal, attempt_id, index, item.key, key))
+        no.button(t("mentor.review.cancel"), key=f"{key}_cancel", on_click=_open_dismiss, args=(None,))
+
+
+DISMISS_OPEN = "_mentor_review_dismissing"  # which finding's reason form is open
+FLASH = "mentor_review"
+
+
+def _open_dismiss(key: str | None) -> None:
+    st.session_state[DISMISS_OPEN] = key
+
+
+def _dismiss(principal: Principal, attempt_id: int, index: int, finding_key: str, key: str) -> None:
+    reason = st.session_state.get(f"{key}_reason") or review.DISMISS_REASONS[0]
+    note = st.session_state.get(f"{key}_note") or ""
+    try:
+        report = review.dismiss_finding(get_db(), principal, attempt_id, index, finding_key, note, reason=reason)
+    except ServiceError as error:
+        flash.put(FLASH, "error", errors.message("mentor", error))
+        return
+    st.session_state[DISMISS_OPEN] = None
+    flash.put(FLASH, "success", t("mentor.review.rescored", overall=report.overall))
+
+
+def _withdraw(principal: Principal, correction_id: int, what: str) -> None:
+    try:
+        report = review.withdraw_correction(get_db(), principal, correction_id)
+    except ServiceError as error:
+        flash.put(FLASH, "error", errors.message("mentor", error))
+        return
+    flash.put(FLASH, "success", t(f"mentor.review.{what}", overall=report.overall))
+
+
+def _history(item: ReviewTurn, language: str) -> None:
+    """Every correction of this reply, withdrawn ones too (struck through, with who and when)."""
+    for correction in item.corrections:
+        text = t(f"mentor.review.correction_{correction.action}",
+                 principle=escape(correction.principle_name.get(language) or correction.principle),
+                 author=escape(correction.author_name), date=fmt.moment(correction.created_at))
+        if correction.reason:
+            text += " · " + escape(t(f"mentor.review.reason.{correction.reason}"))
+        if not correction.active:
+            text = f"~~{text}~~ · " + t("mentor.review.withdrawn", author=escape(correction.withdrawn_by_name or "?"),
+                                       date=fmt.moment(correction.withdrawn_at))
+        st.caption(text)
+        if correction.note:
+            st.text(correction.note)
 
 
 def _comment_form(principal: Principal, attempt_id: int, index: int) -> None:
@@ -178,10 +236,10 @@ def debrief_section(principal: Principal, attempt_id: int, language: str) -> Non
             for correction in feedback.corrections.get(index, ()):
                 st.caption(t(f"mentor.review.correction_{correction.action}",
                              principle=escape(correction.principle_name.get(language) or correction.principle),
-                             author=escape(correction.author_name), date=correction.created_at.strftime("%d.%m.%Y %H:%M")))
+                             author=escape(correction.author_name), date=fmt.moment(correction.created_at)))
                 if correction.note:
                     st.text(correction.note)
             for comment in feedback.comments.get(index, ()):
                 st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
-                             date=comment.created_at.strftime("%d.%m.%Y %H:%M")))
+                             date=fmt.moment(comment.created_at)))
                 st.text(comment.text)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from simulator.service import assignments, practice
 from simulator.service.errors import ServiceError
+from simulator.service.assignments import MyAssignment
 from simulator.service.views import ScenarioCard
 from simulator.ui.components import errors, routing
 from simulator.ui.components.context import get_db, require_principal, t
-from simulator.ui.components.text import escape
+from simulator.ui.components.assignment import URGENCY, by_scenario, summary_line
+from simulator.ui.components.text import escape, prose, reflow
 
 LANGUAGE_FILTER_KEY = "picker_language"
 
@@ -31,38 +35,41 @@ def render() -> None:
     if not cards:
         st.info(t("picker.empty"))
         return
-    assigned = [c for c in cards if c.assigned]
-    statuses = assignments.status_by_scenario(assignments.my_assignments(db, principal)) if assigned else {}
+    mine = by_scenario(assignments.my_assignments(db, principal)) if any(c.assigned for c in cards) else {}
+    # Assigned and due first: overdue, then in progress, then the soonest due; done ones last.
+    far = datetime.max.replace(tzinfo=UTC)
+    assigned = sorted((c for c in cards if c.id in mine),
+                      key=lambda c: (mine[c.id].status == "done", mine[c.id].due_date or far, URGENCY[mine[c.id].status]))
     if assigned:
         st.subheader(t("picker.assigned_heading"))
-        _grid(assigned, principal, statuses)
+        _grid(assigned, principal, mine)
         st.subheader(t("picker.other_heading"))
-    _grid([c for c in cards if not c.assigned], principal)
+    _grid([c for c in cards if c.id not in mine], principal)
 
 
-def _grid(cards: list[ScenarioCard], principal: object, statuses: dict[str, str] | None = None) -> None:
+def _grid(cards: list[ScenarioCard], principal: object, mine: dict[str, MyAssignment] | None = None) -> None:
     columns = st.columns(2)
     for position, card in enumerate(cards):
         with columns[position % 2]:
-            _card(card, principal, (statuses or {}).get(card.id))
+            _card(card, principal, (mine or {}).get(card.id))
 
 
-def _card(card: ScenarioCard, principal: object, status: str | None = None) -> None:
+def _card(card: ScenarioCard, principal: object, assignment: MyAssignment | None = None) -> None:
     with st.container(border=True, key=f"picker_card_{card.id}"):
         st.markdown(f"#### {escape(card.title)}")
         badges = [
             t(f"picker.difficulty_{card.difficulty}"),
             t(f"picker.language_{card.language}"),
         ]
-        if card.assigned:
-            badges.insert(0, t("picker.assigned_badge"))
-        if status is not None:  # the assignment's status: not started, in progress, done, overdue
-            badges.insert(1, t("cohort.assigned_status", status=t(f"cohort.status.{status}")))
         st.caption(" · ".join(badges))
+        if assignment is not None:  # status, due date and the mentor's message, where the trainee chooses
+            st.markdown(summary_line(assignment))
+            if assignment.note.strip():
+                st.caption(t("picker.mentor_message_inline", message=escape(reflow(assignment.note))))
         st.markdown(
             t("picker.client_line", name=escape(card.client_name), age=card.client_age)
             + "  \n"
-            + escape(card.summary)
+            + prose(card.summary)
         )
         with st.expander(t("picker.learning_goals")):
             st.markdown("\n".join(f"- {escape(goal)}" for goal in card.learning_goals))

@@ -2,28 +2,29 @@
 
 The attempt lives in the database; this page redraws it from there on every run, so a
 refresh, a lost connection or a server restart resume exactly where the trainee was.
-``st.session_state`` only remembers which attempt is open and the last hint shown.
+``st.session_state`` only remembers which attempt is open.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import practice
+from simulator.service import assignments, practice
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptView
 from simulator.store import Database
-from simulator.ui.components import errors, routing
+from simulator.ui.components import errors, fmt, routing
+from simulator.ui.components.assignment import by_scenario, render_assignment
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import render_feedback, render_reply
 from simulator.ui.components.ladder import render_ladder
-from simulator.ui.components.text import escape
+from simulator.ui.components.text import escape, prose
+from simulator.ui.components.trust import band as trust_band
 from simulator.ui.components.trust import render_trust
 
 INPUT_KEY = "practice_input"
-HINT_KEY = "practice_hint"
 CONFIRM_END_KEY = "practice_confirm_end"
 NOTICE_KEY = "practice_notice"
 # (attempt id, next turn index) as this tab last drew the conversation: a reply typed there
@@ -70,12 +71,52 @@ def render() -> None:
         if view.finished:
             _read_only(view)
             return
+    _assignment(db, principal, view)
+    _compact_status(view, language)
     with st.expander(t("practice.brief_title"), expanded=not view.turns):
-        st.markdown(escape(view.brief))
+        st.markdown(prose(view.brief))
     _sidebar(db, principal, view, language)
     _conversation(view, language)
     st.session_state[SHOWN_KEY] = (view.id, view.next_index)
     _notice()
+
+
+# On a phone the sidebar is a drawer: the step and the client's trust must still be in
+# sight above the chat, also when the chat has scrolled (sticky under the top bar). On
+# wider screens the sidebar shows them, so this box hides.
+COMPACT_CSS = (
+    "<style>@media (min-width: 769px){.st-key-practice_compact_status{display:none}}"
+    "@media (max-width: 768px){[data-testid=stLayoutWrapper]:has(> .st-key-practice_compact_status)"
+    "{position:sticky;top:3.75rem;z-index:50;background-color:#fff}}</style>"
+)
+
+
+def _compact_status(view: AttemptView, language: str) -> None:
+    """One line above the chat: step n/4 and its name, trust and its band."""
+    st.html(COMPACT_CSS)
+    ids = [s.id for s in view.stages]
+    with st.container(key="practice_compact_status", border=True):
+        if view.stage in ids:
+            info = view.stages[ids.index(view.stage)]
+            st.markdown(t("practice.compact_stage", n=ids.index(view.stage) + 1, total=len(ids),
+                          stage=escape(info.name.get(language) or view.stage)))
+        band = {"low": "practice.trust_low", "mid": "practice.trust_mid", "high": "practice.trust_high"}[
+            trust_band(view.trust, view.trust_low_below, view.trust_high_from)]
+        st.progress(max(0, min(100, view.trust)) / 100,
+                    text=t("practice.compact_trust", trust=view.trust, band=t(band)))
+
+
+def _assignment(db: Database, principal: Principal, view: AttemptView) -> None:
+    """The mentor's assignment of this scenario, if any: status, due date, message."""
+    try:
+        mine = by_scenario(assignments.my_assignments(db, principal)).get(view.scenario_id)
+    except ServiceError:
+        return
+    if mine is None:
+        return
+    render_assignment(mine, key="practice_assignment")
+    if mine.status == "overdue":
+        st.caption(t("practice.assignment_overdue"))
 
 
 def _read_only(view: AttemptView) -> None:
@@ -101,7 +142,7 @@ def _conversation(view: AttemptView, language: str) -> None:
 
 def _sidebar(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
     with st.sidebar:
-        render_ladder(view.stages, view.stage, language, visited=view.visited)
+        render_ladder(view.stages, view.stage, language, history=view.stage_history, turns=view.turns)
         previous = view.turns[-1].trust_before if view.turns else None
         render_trust(view.trust, view.trust_low_below, view.trust_high_from, previous=previous)
         counts = view.counts
@@ -110,7 +151,7 @@ def _sidebar(db: Database, principal: Principal, view: AttemptView, language: st
         left.metric(t("practice.count_open"), counts.open_questions)
         right.metric(t("practice.count_closed"), counts.closed_questions)
         left.metric(t("practice.count_reflections"), counts.reflections)
-        ratio = "–" if counts.talk_ratio is None else f"{counts.talk_ratio:.2f}"
+        ratio = "–" if counts.talk_ratio is None else fmt.number(counts.talk_ratio, 2)
         right.metric(t("practice.count_talk_ratio"), ratio, help=t("practice.talk_ratio_help"))
         st.divider()
         _hint(db, principal, view, language)
@@ -119,28 +160,30 @@ def _sidebar(db: Database, principal: Principal, view: AttemptView, language: st
 
 
 def _hint(db: Database, principal: Principal, view: AttemptView, language: str) -> None:
-    shown = st.session_state.get(HINT_KEY)
-    label = t("practice.hint_button", left=view.hints_left)
+    """The hint button with its price on it (no hover needed on a phone), and the hint of
+    this stage, which the service reads from the stored meeting (so it survives a refresh
+    and disappears when the meeting moves to another stage)."""
+    cost = view.hint_cost
+    label = t("practice.hint_button", left=view.hints_left, count=int(cost) if float(cost).is_integer() else float(cost))
     clicked = st.button(
         label,
         key="practice_hint_button",
         disabled=view.hints_left <= 0,
-        help=t("practice.hint_help", cost=f"{view.hint_cost:g}", max=practice.MAX_HINTS),
+        help=t("practice.hint_help", cost=float(view.hint_cost), max=practice.MAX_HINTS),
         width="stretch",
     )
     if clicked:
         try:
-            hint = practice.hint(db, principal, view.id)
+            practice.hint(db, principal, view.id)
         except ServiceError as error:
             st.error(errors.message("practice", error))
         else:
-            st.session_state[HINT_KEY] = (view.id, hint)
             st.rerun()
     if view.hints_left <= 0:
         st.caption(t("practice.hint_none_left", max=practice.MAX_HINTS))
-    if shown and shown[0] == view.id:
-        hint = shown[1]
-        st.info(t("practice.hint_text", text=escape(hint.text.get(language) or hint.text.get("fi", ""))), icon="💡")
+    if view.hint is not None:
+        text = view.hint.get(language) or view.hint.get("fi", "")
+        st.info(t("practice.hint_text", text=escape(text)), icon=":material/lightbulb:")
 
 
 def _end(db: Database, principal: Principal, view: AttemptView) -> None:
@@ -158,7 +201,6 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
         except ServiceError as error:
             st.error(errors.message("practice", error))
             return
-        st.session_state.pop(HINT_KEY, None)
         routing.forget_attempt("practice")
         routing.go("debrief", view.id)
     if no.button(t("practice.end_no"), key="practice_end_no"):

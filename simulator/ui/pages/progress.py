@@ -58,6 +58,12 @@ def _attempt_rows(view: ProgressView) -> pd.DataFrame:
     )
 
 
+def _attempt_axis(title: str, count: int) -> alt.X:
+    """Attempt numbers 1..count as whole numbers; one attempt alone would read "1.000000"."""
+    return alt.X("n:Q", title=title, scale=alt.Scale(domain=[1, max(2, count)], nice=False),
+                 axis=alt.Axis(tickMinStep=1, format="d"))
+
+
 def _overall_chart(view: ProgressView) -> None:
     st.subheader(t("progress.overall_heading"))
     data = _attempt_rows(view)
@@ -66,7 +72,7 @@ def _overall_chart(view: ProgressView) -> None:
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("n:Q", title=n, axis=alt.Axis(tickMinStep=1)),
+            x=_attempt_axis(n, len(view.attempts)),
             y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]), title=score),
             color=alt.Color("scenario:N", title=scenario),
             tooltip=[alt.Tooltip("n:Q", title=n), alt.Tooltip("scenario:N", title=scenario),
@@ -96,7 +102,7 @@ def _stage_chart(view: ProgressView, language: str) -> None:
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("n:Q", title=n_title, axis=alt.Axis(tickMinStep=1)),
+            x=_attempt_axis(n_title, len(view.attempts)),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=score_title),
             color=alt.Color("stage:N", title=stage_title, sort=stage_order),
             tooltip=[alt.Tooltip("n:Q", title=n_title), alt.Tooltip("stage:N", title=stage_title),
@@ -135,7 +141,7 @@ def _principle_chart(view: ProgressView, language: str) -> None:
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("n:Q", title=n, axis=alt.Axis(tickMinStep=1)),
+            x=_attempt_axis(n, len(view.attempts)),
             y=alt.Y("net:Q", title=t("progress.axis_net")),
             color=alt.Color("principle:N", title=principle),
             tooltip=[alt.Tooltip("n:Q", title=n), alt.Tooltip("principle:N", title=principle),
