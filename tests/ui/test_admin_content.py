@@ -131,7 +131,7 @@ def test_admin_sees_the_questions_the_client_could_not_place(
     trainee.button(key=f"picker_start_{WORKING}").click().run()
     trainee.chat_input(key="practice_input").set_value(question).run()
     assert not trainee.exception, trainee.exception
-    at = _go(app(login_token("admin")).run(), "admin_content")
+    at = go(app(login_token("admin")).run(), "admin_content")
     assert translate("fi", "admin_content.unmatched") in [s.value for s in at.subheader]
     table = at.dataframe[0].value
     assert question in set(table[translate("fi", "admin_content.unmatched_question")])
