@@ -15,7 +15,6 @@ from simulator.service.errors import ServiceError
 from simulator.ui import i18n
 from simulator.ui.components.audit_table import audit_table
 from simulator.ui.components.text import escape
-from simulator.ui.session import get_db
 from simulator.ui.i18n import t
 from simulator.ui.session import get_db, require_principal
 
