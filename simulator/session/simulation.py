@@ -7,12 +7,13 @@ machine and the client; the service layer stores what comes back.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
 from simulator.engine.form import form_reaction
-from simulator.engine.intent import key_point_index, route, topic_index
+from simulator.engine.intent import Route, key_point_index, route, topic_index
 from simulator.engine.key_points import covered_key_points, meant_key_points
 from simulator.engine.memory import TASK_SIGNALS, extract_named, fill, merge_named, slot_values
 from simulator.engine.machine import machine_for
@@ -107,6 +108,23 @@ def _explained_terms_dropped(hits: list, text: str, scenario: Scenario, explaini
             continue
         kept.append(hit)
     return kept
+
+
+def _agenda_to_real_question(routed: Route, names: frozenset[str], scenario: Scenario) -> Route:
+    """An agenda question ("what would you like to get out of today?") asks for the client's
+    own question: when it is torn between topics, the topic that holds the real question wins.
+
+    The detector recognises the agenda question by its form; the fact sheet's wording
+    ("tapaamisesta" also names the last meeting) must not send the client into a clarifying
+    question at the one moment it was asked the right thing.
+    """
+    real = scenario.real_question
+    if "agenda_question" not in names or real is None or routed.kind != "ask" or not routed.close:
+        return routed
+    holder = next((t.id for t in scenario.topics if t.discloses == real.id and t.id in routed.close), None)
+    if holder is None:
+        return routed
+    return replace(routed, topic=holder, close=())
 
 
 class SessionClosed(RuntimeError):
@@ -216,7 +234,7 @@ class Simulation:
         )
         marks = set(names) | ({"repetition"} if repeats_earlier(text, state.turns) else set())
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
-        routed = route(topic_index(scenario), text, state.language)
+        routed = _agenda_to_real_question(route(topic_index(scenario), text, state.language), names, scenario)
         points_now = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
         named = {kind: list(words) for kind, words in state.named.items()}
         merge_named(named, extract_named(text, state.language))
