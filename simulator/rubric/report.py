@@ -150,7 +150,9 @@ def build_report(
         stages=stage_scores,
         session_findings=session_findings,
         strengths=_top(rubric, all_findings, "positive"),
-        to_practise=_top(rubric, all_findings, "negative") or _missing_core(rubric, by_stage, visited),
+        to_practise=_top(rubric, all_findings, "negative") or _missing_core(
+            rubric, by_stage, visited, set().union(*(t.signal_names for t in state.turns)) if state.turns else set()
+        ),
         counts=counts,
         key_points_covered=covered,
         key_points_missed=missed,
@@ -309,11 +311,20 @@ def _top(rubric: Rubric, findings: Iterable[Finding], polarity: str) -> list[Pri
     return _summaries(rubric, findings, polarity)[:3]
 
 
-def _missing_core(rubric: Rubric, by_stage: dict[str, list[Finding]], visited: set[str]) -> list[PrincipleSummary]:
-    """With no faults, the things to practise are core principles a visited stage missed."""
+def _missing_core(
+    rubric: Rubric, by_stage: dict[str, list[Finding]], visited: set[str], seen: set[str]
+) -> list[PrincipleSummary]:
+    """With no faults, the things to practise are core principles a visited stage missed.
+
+    A principle about how to handle a situation (its signals trigger it, ``requires`` says
+    what must come with them: bad news needs a way forward) is not missed in a meeting
+    where the situation never arose: no bad news given, nothing to practise about it.
+    """
     missing = []
     for principle in rubric.principles:
         if not principle.core or principle.polarity != "positive":
+            continue
+        if principle.requires and not set(principle.signals) & seen:
             continue
         stages = [s for s in principle.stages if s in visited]
         if stages and not any(f.principle == principle.id for s in stages for f in by_stage[s]):
