@@ -159,3 +159,26 @@ def _truncate_all(url: str) -> None:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     finally:
         engine.dispose()
+
+
+# --- the small test rubric and scenario (engine and session tests, not the product content)
+
+MINI_CONTENT = Path(__file__).resolve().parent / "data" / "content"
+
+
+@pytest.fixture(scope="session")
+def mini_library():
+    from simulator.content.library import load_library
+
+    library = load_library(
+        scenario_paths=[MINI_CONTENT / "scenarios" / "mini-client.yaml"],
+        rubric_paths=[MINI_CONTENT / "rubrics" / "mini.yaml"],
+    )
+    assert not library.issues, [issue.format() for issue in library.issues]
+    return library
+
+
+@pytest.fixture()
+def mini(mini_library):
+    scenario = mini_library.scenario("mini-client")
+    return scenario, mini_library.rubric_for(scenario)

@@ -13,6 +13,7 @@ on its own, as the detection contract says.
 from __future__ import annotations
 
 import functools
+import os.path
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,11 +82,7 @@ def same_word(a: str, b: str) -> bool:
     of the shorter word ("kesken"/"keskeN", "työpaja"/"työpajaan")."""
     if a == b:
         return True
-    shared = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        shared += 1
+    shared = len(os.path.commonprefix([a, b]))
     return shared >= 4 and shared >= 0.7 * min(len(a), len(b))
 
 
@@ -94,11 +91,7 @@ def _inflects(token: str, term: str) -> bool:
     ("oppisopimuksessa" is "oppisopimus"; "asia" is not "asiakkuus", "muutu" not "muutoksenhaku")."""
     if token.startswith(term):
         return True
-    shared = 0
-    for x, y in zip(token, term):
-        if x != y:
-            break
-        shared += 1
+    shared = len(os.path.commonprefix([token, term]))
     return shared >= 4 and shared >= 0.7 * len(term)
 
 

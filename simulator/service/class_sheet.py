@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from simulator.service._csv import csv_cell
 from simulator.service.accounts import ImportedClass
-from simulator.service.exports import find_unicode_font
+from simulator.service.exports import a4_document
 
 CSV_COLUMNS = ("name", "username", "one_time_password", "email")
 
@@ -33,25 +33,9 @@ def class_csv(imported: ImportedClass) -> str:
 
 def class_pdf(imported: ImportedClass, labels: Mapping[str, str], login_url: str) -> bytes:
     """A4 slips: ``labels`` has ``title``, ``name``, ``username``, ``password``, ``address``, ``note``."""
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=12)
-    font = find_unicode_font()
-    if font is not None:
-        pdf.add_font("Body", "", str(font))
-        bold = font.with_name(font.stem + "-Bold" + font.suffix)
-        pdf.add_font("Body", "B", str(bold if bold.is_file() else font))
-        family = "Body"
-
-        def clean(text: str) -> str:
-            return text
-    else:
-        family = "Helvetica"
-
-        def clean(text: str) -> str:
-            return text.encode("latin-1", "replace").decode("latin-1")
+    pdf, family, clean = a4_document(margin=12)
 
     title = labels.get("title", "").format(cohort=imported.cohort_name)
     pdf.set_title(clean(title))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -242,30 +242,37 @@ def find_unicode_font() -> Path | None:
     return None
 
 
+def a4_document(margin: int) -> tuple[Any, str, Callable[[str], str]]:
+    """An A4 FPDF document, its body font family and the text cleaner that font needs.
+
+    With a Unicode TTF (``find_unicode_font``) text goes in as it is; with the built-in
+    Helvetica it is folded to Latin-1, typographic quotes and dashes first.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=margin)
+    font = find_unicode_font()
+    if font is None:
+
+        def latin1(text: str) -> str:
+            text = text.replace("“", '"').replace("”", '"').replace("→", "->").replace("–", "-").replace("−", "-")
+            return text.encode("latin-1", "replace").decode("latin-1")
+
+        return pdf, "Helvetica", latin1
+    pdf.add_font("Body", "", str(font))
+    bold = font.with_name(font.stem + "-Bold" + font.suffix)
+    pdf.add_font("Body", "B", str(bold if bold.is_file() else font))
+    return pdf, "Body", lambda text: text
+
+
 def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = None) -> bytes:
     """The debrief as PDF; Unicode when a TTF font is available (see the module docstring)."""
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     labels = labels if labels is not None else export_labels(language)
     a, r = view.attempt, view.report
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    font = find_unicode_font()
-    if font is not None:
-        pdf.add_font("Body", "", str(font))
-        bold = font.with_name(font.stem + "-Bold" + font.suffix)
-        pdf.add_font("Body", "B", str(bold if bold.is_file() else font))
-        family = "Body"
-
-        def clean(text: str) -> str:
-            return text
-    else:
-        family = "Helvetica"
-
-        def clean(text: str) -> str:
-            text = text.replace("“", '"').replace("”", '"').replace("→", "->").replace("–", "-").replace("−", "-")
-            return text.encode("latin-1", "replace").decode("latin-1")
+    pdf, family, clean = a4_document(margin=15)
 
     pdf.set_title(clean(_label(labels, "title", scenario=a.scenario_title)))
     pdf.add_page()
@@ -298,7 +305,7 @@ def to_pdf(view: DebriefView, language: str, labels: Mapping[str, str] | None = 
     para(_label(labels, "outcomes"), 13, "B")
     for outcome in r.outcomes:
         mark = "✓" if outcome.met else "✗"
-        if font is None:
+        if family == "Helvetica":  # the built-in font has no check marks
             mark = "+" if outcome.met else "-"
         para(f"{mark} {_loc(outcome.statement, language)}: {_outcome_detail(outcome, language, labels)}", gap=0.5)
     pdf.ln(2)
