@@ -131,9 +131,10 @@ def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained) ->
         parts = word.lower().split()
         if not parts:
             continue
+        head = parts[0][:4]
         for position, token in enumerate(analysis.tokens):
-            if token.quoted or not _inflects(token.norm, parts[0]):
-                continue
+            if not token.norm.startswith(head) or token.quoted or not _inflects(token.norm, parts[0]):
+                continue  # the cheap prefix test first: most words share nothing with the term
             end = position + len(parts)
             if end > len(analysis.tokens) or not all(
                 _inflects(analysis.tokens[position + i].norm, part) for i, part in enumerate(parts[1:], 1)
