@@ -191,16 +191,19 @@ class Detector:
         stage: str | None = None,
         context: MeetingContext | None = None,
         marks: bool = False,
+        rules_only: frozenset[str] = frozenset(),
     ) -> list[SignalHit]:
         """Signals in ``text`` (a trainee reply), sorted by start; ``prev`` is the client's line.
 
         The rules' hits (:meth:`rule_hits`, same arguments); with the shipped rules the learned
-        layer (``learned/model.py``) then keeps, vetoes or adds signals. Context marks pass
-        through untouched: the layer knows only the catalogue's signals.
+        layer (``learned/model.py``) then keeps, vetoes or adds signals, except those named in
+        ``rules_only``, which stay as the rules found them. Context marks pass through
+        untouched: the layer knows only the catalogue's signals.
         """
         hits = self.rule_hits(text, prev, stage, context, marks)
         if not self.learned:
             return hits
+        kept_rules = [h for h in hits if h.signal in rules_only]
         text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
         prev = prev if isinstance(prev, str) or prev is None else str(prev)
         if prev is None and context is not None:
@@ -213,7 +216,8 @@ class Detector:
         if guarded:
             denied = self._denied_by_context(text, guarded, context)
             found = [h for h in found if id(h) not in denied]
-        return sorted([*found, *kept_marks], key=lambda h: (h.start, h.end, h.signal))
+        found = [h for h in found if h.signal not in rules_only]
+        return sorted([*found, *kept_marks, *kept_rules], key=lambda h: (h.start, h.end, h.signal))
 
     @property
     def _context_guarded(self) -> frozenset[str]:
