@@ -35,8 +35,10 @@ _TIME_RES = (
     re.compile(r"(?<![\d.:])([0-2]?\d[:][0-5]\d)(?![\d])"),
     re.compile(r"\b([0-1]?\d\s?[ap]\.?m\.?)", re.IGNORECASE),
 )
-# Signals whose span is a task the worker gave or agreed.
-TASK_SIGNALS = frozenset({"homework", "next_step"})
+# Signals whose sentence is a task for the client. A next step is usually the worker's
+# appointment ("I'll see you on Thursday at 10"), which the day and time slots already carry;
+# in the client's recap it read as the client saying the worker's words back.
+TASK_SIGNALS = frozenset({"homework"})
 
 Named = dict[str, list[str]]
 
