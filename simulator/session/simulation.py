@@ -20,7 +20,7 @@ from simulator.engine.memory import TASK_SIGNALS, extract_named, fill, merge_nam
 from simulator.engine.machine import machine_for
 from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
-from simulator.language import MeetingContext, get_detector, language_marks, meeting_marks
+from simulator.language import MeetingContext, SignalHit, get_detector, language_marks, meeting_marks
 from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import repeats_earlier, score_reply
 
@@ -71,7 +71,7 @@ def _without_jargon(turn: TurnRecord) -> str:
 
 
 def _task_sentences(text: str, records: list[SignalRecord]) -> list[str]:
-    """The sentence around each task or next-step signal, as the worker wrote it."""
+    """The sentence around each task signal (``TASK_SIGNALS``), as the worker wrote it."""
     out: list[str] = []
     for record in records:
         start = max(text.rfind(mark, 0, record.span.start) for mark in ".!?\n") + 1
@@ -97,7 +97,9 @@ def _sentences(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[.!?])\s+", text) if part]
 
 
-def _explained_terms_dropped(hits: list, text: str, scenario: Scenario, explaining: list[str]) -> list:
+def _explained_terms_dropped(
+    hits: list[SignalHit], text: str, scenario: Scenario, explaining: list[str]
+) -> list[SignalHit]:
     """Jargon hits on a term of a key point explained by meaning in this reply, or earlier in
     the meeting, are no jargon.
 
