@@ -59,7 +59,7 @@ def analyse(raw: str, lang: str, lexicon: Lexicon, fillers: PatternSet) -> Analy
     text = tokenise(raw)
     tokens = text.tokens
     if lang == "en":
-        tokens = _split_english(text)
+        tokens = english.split_text_contractions(text)
     atoms = token_atoms(tokens, lexicon)
     analysis = Analysis(
         text=text,
@@ -83,14 +83,3 @@ def analyse(raw: str, lang: str, lexicon: Lexicon, fillers: PatternSet) -> Analy
         analysis.clause_anchors.append(frozenset(starts))
         analysis.comma_anchors.append(frozenset(commas))
     return analysis
-
-
-def _split_english(text: Text) -> list[Token]:
-    """Split contractions and re-point the sentences at the new token indexes."""
-    tokens: list[Token] = []
-    for sentence in text.sentences:
-        first = len(tokens)
-        tokens.extend(english.split_contractions(text.tokens[sentence.first : sentence.stop]))
-        sentence.first, sentence.stop = first, len(tokens)
-    text.tokens = tokens
-    return tokens

@@ -7,7 +7,7 @@ in English, so a few suffix strips plus ``*`` stems in the rules are enough.
 
 from __future__ import annotations
 
-from simulator.language.text import Token
+from simulator.language.text import Text, Token
 
 # suffix after the apostrophe -> the word(s) it stands for (first is the reading used)
 _CONTRACTION_SUFFIXES: dict[str, str] = {
@@ -75,3 +75,15 @@ def candidate_forms(word: str) -> tuple[str, ...]:
     if len(word) > 4 and word.endswith("ly"):
         forms.append(word[:-2])
     return tuple(dict.fromkeys(forms))
+
+
+def split_text_contractions(text: Text) -> list[Token]:
+    """Split the contractions of a whole tokenised text in place, re-pointing its sentences
+    at the new token indexes; returns the new tokens (also ``text.tokens``)."""
+    tokens: list[Token] = []
+    for sentence in text.sentences:
+        first = len(tokens)
+        tokens.extend(split_contractions(text.tokens[sentence.first : sentence.stop]))
+        sentence.first, sentence.stop = first, len(tokens)
+    text.tokens = tokens
+    return tokens

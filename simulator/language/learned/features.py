@@ -44,13 +44,7 @@ def _tokens(raw: str, lang: str) -> tuple[Text, list[Token]]:
     text = tokenise(raw)
     if lang != "en":
         return text, text.tokens
-    tokens: list[Token] = []
-    for sentence in text.sentences:
-        first = len(tokens)
-        tokens.extend(english.split_contractions(text.tokens[sentence.first : sentence.stop]))
-        sentence.first, sentence.stop = first, len(tokens)
-    text.tokens = tokens
-    return text, tokens
+    return text, english.split_text_contractions(text)
 
 
 @functools.lru_cache(maxsize=65_536)  # bounded: a long-running server sees an open vocabulary
