@@ -219,7 +219,7 @@ class Detector:
         found = [h for h in found if h.signal not in rules_only]
         return sorted([*found, *kept_marks, *kept_rules], key=lambda h: (h.start, h.end, h.signal))
 
-    @property
+    @functools.cached_property
     def _context_guarded(self) -> frozenset[str]:
         """Signals whose rule hits negation or the meeting can cancel: the model's must pass the same test."""
         return frozenset({n.signal for n in self.negations}) | ECHO_SIGNALS
