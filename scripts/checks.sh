@@ -2,7 +2,8 @@
 # Static checks, run by ./test.sh before pytest (configured in pyproject.toml):
 #   ruff          lint (pyflakes and pycodestyle rules)
 #   import-linter the layer contracts: ui/cli -> service -> session -> rubric, engine
-#                 -> language, store -> content; only simulator.ui imports streamlit
+#                 -> language, store -> content; only simulator.ui imports streamlit;
+#                 pages never import other pages (simulator.ui.components holds what they share)
 #   mypy          strict type checking of simulator/
 # Every check runs even when an earlier one fails; the summary names each that failed.
 # Usage: scripts/checks.sh  (from the repository root, with .venv set up)

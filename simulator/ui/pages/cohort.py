@@ -14,8 +14,8 @@ from simulator.service.errors import ServiceError
 from simulator.ui.components import errors, fmt
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
+from simulator.ui.components.metrics import metric_name
 from simulator.ui.components.text import escape
-from simulator.ui.pages.mentor_dashboard import metric_name
 
 SHARED_KEY = "cohort_shared_attempt"
 

@@ -14,6 +14,7 @@ from simulator.ui.components import errors, fmt, routing
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line, render_reply
+from simulator.ui.components.mentor_feedback import mentor_feedback_section
 from simulator.ui.components.text import escape
 
 CHOOSER_KEY = "debrief_chooser"
@@ -50,15 +51,8 @@ def render() -> None:
     _client_needs(view)
     _comparison(view)
     _transcript(view, language)
-    _mentor_feedback(principal, attempt_id, language)
+    mentor_feedback_section(principal, attempt_id, language)
     _downloads(view, language)
-
-
-def _mentor_feedback(principal: object, attempt_id: int, language: str) -> None:
-    """Mentors' comments and corrections (the mentor pages' component)."""
-    from simulator.ui.pages.mentor_review import debrief_section
-
-    debrief_section(principal, attempt_id, language)  # type: ignore[arg-type]
 
 
 def _chooser(finished: list[AttemptSummary], current: int) -> None:

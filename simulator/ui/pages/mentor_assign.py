@@ -12,7 +12,7 @@ from simulator.service.errors import ServiceError
 from simulator.ui.components import errors, flash
 from simulator.ui.components.assignment import due_day
 from simulator.ui.components.context import get_db, require_principal, t
-from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+from simulator.ui.components.cohort_chooser import choose_cohort, refuse
 
 
 FLASH = "mentor_assign"

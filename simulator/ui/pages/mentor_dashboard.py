@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from simulator.service import dashboard, policy
-from simulator.service.dashboard import CohortDashboard, Metric
+from simulator.service.dashboard import CohortDashboard
 from simulator.service.errors import ServiceError
 from simulator.ui.components import fmt
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
-from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
+from simulator.ui.components.metrics import metric_name
+from simulator.ui.components.cohort_chooser import choose_cohort, refuse
 
 
 # Colours that mean what they say: good green, bad orange-red, done green, late red, ongoing
@@ -23,12 +24,6 @@ GOOD, BAD = "#2e7d32", "#d84315"
 STATUS_COLOURS = {"done": "#2e7d32", "in_progress": "#1f77b4", "not_started": "#9e9e9e", "overdue": "#c62828"}
 # labelLimit=0 on every axis: full names, never "Ohjauksellinen v..."
 WRAP_LABEL = "split(datum.label, ' ')"  # a stage name on two lines under its column
-
-
-def metric_name(metric: Metric, language: str) -> str:
-    if metric.kind == "overall":
-        return t("mentor.dashboard.overall")
-    return metric.name.get(language) or metric.key
 
 
 def render() -> None:

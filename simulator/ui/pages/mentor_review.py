@@ -2,7 +2,7 @@
 thoughts, findings (the engine's and mentors'), scores; comment on a reply, dismiss a
 finding ("not what happened") or add a missed one. Scores are recomputed by the service.
 
-``debrief_section`` is the trainee's side: the debrief page shows it under the transcript.
+The trainee's side of the same feedback is :mod:`simulator.ui.components.mentor_feedback`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
 from simulator.ui.components import errors, flash, fmt
+from simulator.ui.components.cohort_chooser import choose_cohort, refuse
 from simulator.ui.components.chat import client_message, trainee_message
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.feedback import finding_line
 from simulator.ui.components.text import escape, highlighted_markdown
-from simulator.ui.pages.mentor_cohorts import choose_cohort, refuse
 
 ATTEMPT_KEY = "mentor_review_attempt"
 
@@ -217,29 +217,3 @@ def _add_form(principal: Principal, view: ReviewView, item: ReviewTurn, language
             refuse(error)
             return
         st.rerun()
-
-
-def debrief_section(principal: Principal, attempt_id: int, language: str) -> None:
-    """The mentors' comments and corrections, for the debrief page (shown as text)."""
-    try:
-        feedback = review.mentor_feedback(get_db(), principal, attempt_id)
-    except ServiceError:
-        return  # the debrief itself already said why it cannot be read
-    if feedback.empty:
-        return
-    st.subheader(t("mentor.debrief.heading"))
-    if feedback.engine_overall is not None and feedback.corrected_overall is not None:
-        st.caption(t("mentor.debrief.scores", engine=feedback.engine_overall, corrected=feedback.corrected_overall))
-    for index in sorted(set(feedback.comments) | set(feedback.corrections)):
-        with st.container(border=True, key=f"debrief_mentor_turn_{index}"):
-            st.markdown(f"**{escape(t('mentor.debrief.turn', number=index + 1))}**")
-            for correction in feedback.corrections.get(index, ()):
-                st.caption(t(f"mentor.review.correction_{correction.action}",
-                             principle=escape(correction.principle_name.get(language) or correction.principle),
-                             author=escape(correction.author_name), date=fmt.moment(correction.created_at)))
-                if correction.note:
-                    st.text(correction.note)
-            for comment in feedback.comments.get(index, ()):
-                st.caption(t("mentor.review.comment_by", author=escape(comment.author_name),
-                             date=fmt.moment(comment.created_at)))
-                st.text(comment.text)
