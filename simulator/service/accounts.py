@@ -20,9 +20,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import func, select
 
 from simulator.service import auth
 from simulator.service import users as user_service
@@ -33,17 +30,7 @@ from simulator.service.auth import validate_display_name, validate_username
 from simulator.store import Database
 from simulator.store import sessions as session_repo
 from simulator.store import users as user_repo
-from simulator.store.models import (
-    Assignment,
-    Attempt,
-    AuthSession,
-    Cohort,
-    CohortMember,
-    Correction,
-    TurnComment,
-    User,
-    utcnow,
-)
+from simulator.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +116,8 @@ def list_accounts(db: Database, actor: Principal | None) -> list[AccountRow]:
     """Every account with its role, state and how much is stored for it (admins only)."""
     require_admin(actor)
     with db.read() as session:
-        attempts = dict(session.execute(select(Attempt.user_id, func.count()).group_by(Attempt.user_id)).all())
-        cohorts = dict(session.execute(select(CohortMember.user_id, func.count()).group_by(CohortMember.user_id)).all())
+        attempts = user_repo.attempt_counts(session)
+        cohorts = user_repo.membership_counts(session)
         return [
             AccountRow(id=u.id, username=u.username, display_name=u.display_name, role=u.role, locale=u.locale,
                        created_at=u.created_at, active=u.deactivated_at is None,
@@ -174,9 +161,7 @@ def set_active(db: Database, actor: Principal | None, user_id: int, active: bool
         if not active and user.id == actor.user_id:
             raise InvalidInput("you cannot deactivate yourself", field="user_id", reason="deactivate_self")
         if not active and user.role == "admin":
-            others = session.scalar(select(func.count()).select_from(User).where(
-                User.role == "admin", User.deactivated_at.is_(None), User.id != user.id))
-            if not others:
+            if not user_repo.count_active_admins(session, other_than=user.id):
                 raise InvalidInput("the last admin must stay active", field="user_id", reason="last_admin")
         now = utcnow()
         user.deactivated_at = None if active else (user.deactivated_at or now)
@@ -193,20 +178,11 @@ def deletion_preview(db: Database, actor: Principal | None, user_id: int) -> Del
         user = user_repo.get_user(session, user_id) if isinstance(user_id, int) else None
         if user is None:
             raise NotFound("user not found", reason="user_not_found")
-
-        def count(model: type, *where: Any) -> int:
-            query: Any = select(func.count()).select_from(model).where(*where)
-            return int(session.scalar(query) or 0)
-
+        stored = user_repo.footprint(session, user.id)
         return DeletionPreview(
-            user_id=user.id, username=user.username,
-            attempts=count(Attempt, Attempt.user_id == user.id),
-            sessions=count(AuthSession, AuthSession.user_id == user.id),
-            memberships=count(CohortMember, CohortMember.user_id == user.id),
-            comments=count(TurnComment, TurnComment.author_id == user.id),
-            corrections=count(Correction, Correction.author_id == user.id),
-            assignments=count(Assignment, Assignment.user_id == user.id),
-            cohorts_kept=count(Cohort, Cohort.created_by == user.id),
+            user_id=user.id, username=user.username, attempts=stored.attempts, sessions=stored.sessions,
+            memberships=stored.memberships, comments=stored.comments, corrections=stored.corrections,
+            assignments=stored.assignments, cohorts_kept=stored.cohorts_created,
         )
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from simulator.content.library import get_library
@@ -37,7 +36,7 @@ from simulator.store import Database
 from simulator.store.ids import is_row_id
 from simulator.store import assignments as assignment_repo
 from simulator.store import cohorts as cohort_repo
-from simulator.store.models import Assignment, Attempt, Cohort, CohortMember, utcnow
+from simulator.store.models import Assignment, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -109,26 +108,8 @@ def _check_scenario(scenario_id: Any) -> str:
 
 
 def progress_rows(session: Session, assignments: Sequence[Assignment], user_ids: Iterable[int]) -> dict[tuple[int, int], tuple[bool, bool]]:
-    """(assignment id, user id) -> (has finished attempt, has active attempt) since it was made.
-
-    One aggregated query over the attempts table's scalar columns (never the states).
-    """
-    ids = [a.id for a in assignments]
-    users = list(user_ids)
-    if not ids or not users:
-        return {}
-    finished = func.max(case((Attempt.status == "finished", 1), else_=0))
-    active = func.max(case((Attempt.status == "active", 1), else_=0))
-    query = (
-        select(Assignment.id, Attempt.user_id, finished, active)
-        .join(
-            Attempt,
-            and_(Attempt.scenario_id == Assignment.scenario_id, Attempt.started_at >= Assignment.created_at),
-        )
-        .where(Assignment.id.in_(ids), Attempt.user_id.in_(users))
-        .group_by(Assignment.id, Attempt.user_id)
-    )
-    return {(r[0], r[1]): (bool(r[2]), bool(r[3])) for r in session.execute(query)}
+    """(assignment id, user id) -> (has finished attempt, has active attempt) since it was made."""
+    return assignment_repo.attempt_flags(session, [a.id for a in assignments], list(user_ids))
 
 
 def _targets(session: Session, assignment: Assignment, members_by_cohort: dict[int, list[int]]) -> list[int]:
@@ -160,13 +141,6 @@ def completion(session: Session, assignments: Sequence[Assignment], now: datetim
             )
         )
     return views
-
-
-def cohort_assignment_rows(session: Session, cohort_id: int) -> list[Assignment]:
-    """Assignments to the cohort, and to single trainees who are in it."""
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
-    query = select(Assignment).where(or_(Assignment.cohort_id == cohort_id, Assignment.user_id.in_(members)))
-    return list(session.scalars(query.order_by(Assignment.created_at, Assignment.id)))
 
 
 # --- use cases ------------------------------------------------------------------------------
@@ -220,7 +194,7 @@ def cohort_assignments(
     """The cohort's assignments with completion counts (mentors and admins)."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        return completion(session, cohort_assignment_rows(session, cohort.id), now or utcnow())
+        return completion(session, assignment_repo.assignments_for_cohort(session, cohort.id), now or utcnow())
 
 
 def delete_assignment(db: Database, principal: Principal | None, assignment_id: int) -> None:
@@ -243,7 +217,7 @@ def my_assignments(db: Database, principal: Principal | None, *, now: datetime |
         rows = assignment_repo.assignments_for_user(session, principal.user_id)
         progress = progress_rows(session, rows, [principal.user_id])
         cohort_ids = {a.cohort_id for a in rows if a.cohort_id is not None}
-        names = dict(session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohort_ids))).all()) if cohort_ids else {}
+        names = cohort_repo.names_of(session, cohort_ids)
     out = []
     for a in rows:
         finished, active = progress.get((a.id, principal.user_id), (False, False))

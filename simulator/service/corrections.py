@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from simulator.content.library import get_library
@@ -30,7 +29,6 @@ from simulator.service.principal import SYSTEM, Actor, Principal
 from simulator.service.views import FindingView
 from simulator.store import Database
 from simulator.store import attempts as attempt_repo
-from simulator.store import cohorts as cohort_repo
 from simulator.store import review as review_repo
 from simulator.store.ids import is_row_id
 from simulator.store.models import Attempt, Correction, Turn
@@ -110,7 +108,7 @@ def engine_report(attempt: Attempt) -> SessionReport:
 def load_turn(session: Session, attempt: Attempt, index: Any) -> Turn:
     if not isinstance(index, int) or isinstance(index, bool):
         raise NotFound("no such turn", reason="turn_not_found")
-    turn = session.scalar(select(Turn).where(Turn.attempt_id == attempt.id, Turn.index == index))
+    turn = attempt_repo.get_turn(session, attempt.id, index)
     if turn is None:
         raise NotFound("no such turn", reason="turn_not_found", turn_index=index)
     return turn
@@ -259,13 +257,7 @@ def export_corrections(db: Database, actor: Actor | None = SYSTEM) -> Iterator[d
     """
     mentor_id = corrections_scope(actor)
     with db.read() as session:
-        query = (
-            select(Turn.attempt_id).join(Correction, Correction.turn_id == Turn.id).distinct()
-        )
-        if mentor_id is not None:
-            trainees = cohort_repo.trainees_of_mentor_query(mentor_id)
-            query = query.join(Attempt, Attempt.id == Turn.attempt_id).where(Attempt.user_id.in_(trainees))
-        attempt_ids = sorted(session.scalars(query))
+        attempt_ids = review_repo.corrected_attempt_ids(session, mentored_by=mentor_id)
         library = get_library()
         for attempt_id in attempt_ids:
             attempt = session.get(Attempt, attempt_id)
@@ -278,7 +270,7 @@ def export_corrections(db: Database, actor: Actor | None = SYSTEM) -> Iterator[d
             by_index: dict[int, list[Correction]] = defaultdict(list)
             for c in corrections:
                 by_index[c.turn_index].append(c)  # type: ignore[attr-defined]
-            turns = {t.index: t for t in session.scalars(select(Turn).where(Turn.attempt_id == attempt.id))}
+            turns = {t.index: t for t in attempt_repo.list_turns(session, attempt.id)}
             opening = (attempt.state or {}).get("opening_line", "")
             for index in sorted(by_index):
                 turn = turns[index]

@@ -1,10 +1,10 @@
 """Comparing a cohort: the mentor's dashboard, the trainee's anonymised view, shared
 attempts and CSV exports.
 
-Everything is computed with aggregated queries (``GROUP BY`` trainee, day, principle) over
-the per-attempt summaries (``attempt_summaries``, ``attempt_principle_counts``), which are
-written when an attempt ends and rewritten whenever a mentor's correction recomputes its
-report; the dashboards never read turn rows (each carries a large engine state) or reports.
+The numbers come from the store's aggregated queries (:mod:`simulator.store.dashboard`:
+``GROUP BY`` trainee, day, principle over the per-attempt summaries, which are written
+when an attempt ends and rewritten whenever a mentor's correction recomputes its report);
+this module decides who may see them and in what form (rounding, ranks, anonymity).
 
 The measures:
 - overall and stage scores (0-100): a trainee's value is the mean over their finished
@@ -29,9 +29,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from simulator.content.common import STAGES
@@ -45,7 +43,7 @@ from simulator.service.sharing import read_shared_attempt as read_shared_attempt
 from simulator.service.sharing import share_attempt as share_attempt
 from simulator.service.sharing import shared_attempts as shared_attempts
 from simulator.service.sharing import shared_rows as shared_rows
-from simulator.service.assignments import AssignmentView, cohort_assignment_rows, completion
+from simulator.service.assignments import AssignmentView, completion
 from simulator.service.cohorts import Person
 from simulator.service.policy import (
     may_show_mean,
@@ -58,10 +56,10 @@ from simulator.service.policy import (
 from simulator.service.principal import Principal
 from simulator.service.views import Localised
 from simulator.store import Database
+from simulator.store import assignments as assignment_repo
 from simulator.store import cohorts as cohort_repo
-from simulator.store.models import CohortMember, User, utcnow
-from simulator.store.models import AttemptPrincipleCount as PrincipleCount
-from simulator.store.models import AttemptSummaryRow as Summary
+from simulator.store import dashboard as dashboard_repo
+from simulator.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -156,77 +154,26 @@ class _Aggregate:
     finished: int
 
 
-def _members(cohort_id: int) -> Any:
-    return cohort_repo.member_ids_query(cohort_id)
-
-
-def _day(session: Session) -> Any:
-    """The UTC calendar day of ``finished_at`` (SQLite stores naive UTC text; PostgreSQL timestamptz)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("UTC", Summary.finished_at))
-    return func.date(Summary.finished_at)
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def _aggregate(session: Session, cohort_id: int) -> _Aggregate:
-    """Three GROUP BY queries over the per-attempt summaries (never turns or reports)."""
-    members = _members(cohort_id)
-    stage_cols = [getattr(Summary, stage) for stage in STAGES]
+    """The store's three summaries of the cohort, rounded as the dashboards show them."""
     means: dict[str, dict[int, float]] = defaultdict(dict)
     per_user: dict[int, int] = {}
     latest: dict[int, datetime] = {}
-    for r in session.execute(
-        select(Summary.user_id, func.count(), func.max(Summary.finished_at), func.avg(Summary.overall),
-               *(func.avg(col) for col in stage_cols))
-        .where(Summary.user_id.in_(members))
-        .group_by(Summary.user_id)
-    ):
-        user_id = r[0]
-        per_user[user_id] = int(r[1])
-        if r[2] is not None:
-            latest[user_id] = r[2]
-        for key, value in zip(("overall", *STAGES), r[3:], strict=True):
+    for totals in dashboard_repo.trainee_totals(session, cohort_id):
+        per_user[totals.user_id] = totals.finished
+        if totals.latest_finished is not None:
+            latest[totals.user_id] = totals.latest_finished
+        for key, value in (("overall", totals.overall), *totals.stages.items()):
             if value is not None:
-                means[key][user_id] = round(float(value), 1)
-    day = _day(session)
+                means[key][totals.user_id] = round(value, 1)
     progress = tuple(
-        ProgressPoint(_as_date(r[0]), round(float(r[1]), 1), int(r[2]))
-        for r in session.execute(
-            select(day, func.avg(Summary.overall), func.count(Summary.overall))
-            .where(Summary.user_id.in_(members), Summary.finished_at.is_not(None), Summary.overall.is_not(None))
-            .group_by(day).order_by(day)
-        )
-        if r[0] is not None
+        ProgressPoint(d.day, round(d.mean_overall, 1), d.attempts) for d in dashboard_repo.daily_means(session, cohort_id)
     )
     counts = {
-        (r[0], r[1]): (int(r[2] or 0), int(r[3] or 0))
-        for r in session.execute(
-            select(Summary.user_id, PrincipleCount.principle_id, func.sum(PrincipleCount.kept),
-                   func.sum(PrincipleCount.broken))
-            .join(Summary, Summary.attempt_id == PrincipleCount.attempt_id)
-            .where(Summary.user_id.in_(members))
-            .group_by(Summary.user_id, PrincipleCount.principle_id)
-        )
+        (t.user_id, t.principle_id): (t.kept, t.broken) for t in dashboard_repo.principle_tallies(session, cohort_id)
     }
     return _Aggregate(means=dict(means), per_user_attempts=per_user, latest=latest, principle_counts=counts,
                       progress=progress, finished=sum(per_user.values()))
-
-
-def _attempt_rows(
-    session: Session, cohort_id: int
-) -> list[tuple[int, int, str, float | None, datetime | None, int, dict[str, float | None]]]:
-    """One scalar row per finished attempt of the cohort's trainees (the CSV), from the summaries."""
-    stage_cols = [getattr(Summary, stage) for stage in STAGES]
-    query = (
-        select(Summary.attempt_id, Summary.user_id, Summary.scenario_id, Summary.overall, Summary.finished_at,
-               Summary.hints_used, *stage_cols)
-        .where(Summary.user_id.in_(_members(cohort_id)))
-        .order_by(Summary.finished_at, Summary.attempt_id)
-    )
-    return [(r[0], r[1], r[2], r[3], r[4], r[5], dict(zip(STAGES, r[6:], strict=True))) for r in session.execute(query)]
 
 
 def _mean(values: list[float]) -> float | None:
@@ -292,14 +239,9 @@ def cohort_dashboard(
     """The mentor's dashboard of one cohort (its mentors and admins)."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        people = session.execute(
-            select(User.id, User.display_name)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id)
-            .order_by(User.display_name, User.id)
-        ).all()
+        people = [(m.user_id, m.display_name) for m in cohort_repo.member_names(session, cohort.id)]
         agg = _aggregate(session, cohort.id)
-        assignments = completion(session, cohort_assignment_rows(session, cohort.id), now or utcnow())
+        assignments = completion(session, assignment_repo.assignments_for_cohort(session, cohort.id), now or utcnow())
         name = cohort.name
     per_user = _per_user_metrics(agg)
     overall, stages, principles = _metrics(per_user)
@@ -375,12 +317,8 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
     """
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        people = {r[0]: (r[1], r[2]) for r in session.execute(
-            select(User.id, User.username, User.display_name)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id)
-        )}
-        rows = _attempt_rows(session, cohort.id)
+        people = {m.user_id: (m.username, m.display_name) for m in cohort_repo.member_names(session, cohort.id)}
+        rows = dashboard_repo.finished_attempts(session, cohort.id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     score_columns = ["overall", *STAGES, "hints_used"]
@@ -393,14 +331,16 @@ def cohort_csv(db: Database, principal: Principal | None, cohort_id: int, *, pse
     else:
         writer.writerow(["user_id", "username", "display_name", "attempt_id", "scenario_id", "finished_at",
                          *score_columns])
-    rows = sorted(rows, key=lambda r: (label[r[1]], r[4] or datetime.min) if pseudonymise else (r[1], r[0]))
-    for attempt_id, user_id, scenario_id, overall, finished, hints, stages in rows:
-        scores = [None if overall is None else round(overall), *(_rounded(stages[s]) for s in STAGES), hints]
+    rows = sorted(rows, key=lambda r: (label[r.user_id], r.finished_at or datetime.min) if pseudonymise
+                  else (r.user_id, r.attempt_id))
+    for r in rows:
+        scores = [_rounded(r.overall), *(_rounded(r.stages[s]) for s in STAGES), r.hints_used]
+        finished = r.finished_at
         if pseudonymise:
-            writer.writerow([label[user_id], scenario_id, finished.date().isoformat() if finished else "", *scores])
+            writer.writerow([label[r.user_id], r.scenario_id, finished.date().isoformat() if finished else "", *scores])
         else:
-            username, display = people.get(user_id, ("?", "?"))
-            writer.writerow([user_id, _cell(username), _cell(display), attempt_id, scenario_id,
+            username, display = people.get(r.user_id, ("?", "?"))
+            writer.writerow([r.user_id, _cell(username), _cell(display), r.attempt_id, r.scenario_id,
                              finished.isoformat() if finished else "", *scores])
     return out.getvalue()
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from simulator.content.rubric import Rubric
@@ -56,9 +55,9 @@ from simulator.service.policy import (
 from simulator.service.errors import InvalidInput
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
-from simulator.store import cohorts as cohort_repo
 from simulator.store import review as review_repo
-from simulator.store.models import Attempt, Correction, Turn, TurnComment, User
+from simulator.store import users as user_repo
+from simulator.store.models import Correction, User
 
 log = logging.getLogger(__name__)
 
@@ -161,20 +160,14 @@ class MentorFeedback:
 # --- loading --------------------------------------------------------------------------------
 
 
-def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
-
-
 def _comment_views(session: Session, attempt_id: int) -> list[CommentView]:
     rows = review_repo.comments_with_turn_index(session, attempt_id)
-    names = _names(session, {c.author_id for c, _ in rows})
+    names = user_repo.display_names(session, {c.author_id for c, _ in rows})
     return [CommentView(c.id, index, c.text, names.get(c.author_id, "?"), c.created_at) for c, index in rows]
 
 
 def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Correction]) -> list[CorrectionView]:
-    names = _names(session, {c.author_id for c in corrections} | {c.withdrawn_by for c in corrections if c.withdrawn_by})
+    names = user_repo.display_names(session, {c.author_id for c in corrections} | {c.withdrawn_by for c in corrections if c.withdrawn_by})
     out = []
     for c in corrections:
         principle = rubric.principle(c.principle_id)
@@ -215,32 +208,12 @@ def review_queue(
     """Attempts of the cohort's trainees, newest first (mentors of the cohort and admins)."""
     with db.read() as session:
         cohort = require_cohort_mentor(session, principal, cohort_id)
-        members = cohort_repo.member_ids_query(cohort.id)
-        corrections = (
-            select(Turn.attempt_id, func.count(Correction.id).label("n"))
-            .join(Correction, Correction.turn_id == Turn.id).where(Correction.withdrawn_at.is_(None))
-            .group_by(Turn.attempt_id).subquery()
-        )
-        comments = (
-            select(Turn.attempt_id, func.count(TurnComment.id).label("n"))
-            .join(TurnComment, TurnComment.turn_id == Turn.id).group_by(Turn.attempt_id).subquery()
-        )
-        query = (
-            select(Attempt.id, Attempt.user_id, User.display_name, Attempt.scenario_id, Attempt.status,
-                   Attempt.overall_score, Attempt.started_at, Attempt.finished_at,
-                   func.coalesce(corrections.c.n, 0), func.coalesce(comments.c.n, 0))
-            .join(User, User.id == Attempt.user_id)
-            .outerjoin(corrections, corrections.c.attempt_id == Attempt.id)
-            .outerjoin(comments, comments.c.attempt_id == Attempt.id)
-            .where(Attempt.user_id.in_(members))
-        )
-        if status is not None:
-            query = query.where(Attempt.status == status)
-        rows = session.execute(query.order_by(Attempt.started_at.desc(), Attempt.id.desc())).all()
+        rows = review_repo.review_queue(session, cohort.id, status=status)
     return [
-        ReviewRow(attempt_id=r[0], user_id=r[1], trainee_name=r[2], scenario_id=r[3], title=_attempts.title_of(r[3]),
-                  status=r[4], overall=None if r[5] is None else int(round(r[5])), started_at=r[6],
-                  finished_at=r[7], corrections=int(r[8]), comments=int(r[9]))
+        ReviewRow(attempt_id=r.attempt_id, user_id=r.user_id, trainee_name=r.trainee_name, scenario_id=r.scenario_id,
+                  title=_attempts.title_of(r.scenario_id), status=r.status,
+                  overall=None if r.overall is None else int(round(r.overall)), started_at=r.started_at,
+                  finished_at=r.finished_at, corrections=r.corrections, comments=r.comments)
         for r in rows
     ]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from simulator.service import _attempts, audit
@@ -20,8 +19,7 @@ from simulator.service.policy import require_act, require_cohort_reader, require
 from simulator.service.principal import Principal
 from simulator.service.views import Localised, TurnView
 from simulator.store import Database
-from simulator.store import cohorts as cohort_repo
-from simulator.store.models import Attempt
+from simulator.store import attempts as attempt_repo
 
 __all__ = ["SharedAttemptRow", "SharedAttemptView", "read_shared_attempt", "share_attempt", "shared_attempts"]
 
@@ -53,17 +51,12 @@ class SharedAttemptView:
 
 
 def shared_rows(session: Session, principal: Principal, cohort_id: int) -> list[SharedAttemptRow]:
-    members = cohort_repo.member_ids_query(cohort_id)
-    rows = session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at)
-        .where(Attempt.shared_with_cohort.is_(True), Attempt.status == "finished", Attempt.user_id.in_(members))
-        .order_by(Attempt.finished_at.desc(), Attempt.id.desc())
-    ).all()
+    """The cohort's shared attempts as the principal sees them: without who, except "mine"."""
     return [
-        SharedAttemptRow(attempt_id=r[0], scenario_id=r[2], title=_attempts.title_of(r[2]),
-                         overall=None if r[3] is None else int(round(r[3])), finished_at=r[4],
-                         mine=r[1] == principal.user_id)
-        for r in rows
+        SharedAttemptRow(attempt_id=r.attempt_id, scenario_id=r.scenario_id, title=_attempts.title_of(r.scenario_id),
+                         overall=None if r.overall is None else int(round(r.overall)), finished_at=r.finished_at,
+                         mine=r.user_id == principal.user_id)
+        for r in attempt_repo.shared_in_cohort(session, cohort_id)
     ]
 
 
@@ -85,11 +78,7 @@ def share_attempt(db: Database, principal: Principal | None, attempt_id: int, sh
         if shared and attempt.status != "finished":
             raise Conflict("only a finished attempt can be shared", reason="not_finished", attempt_id=attempt.id)
         if shared:
-            for other in session.scalars(
-                select(Attempt).where(Attempt.user_id == principal.user_id, Attempt.shared_with_cohort.is_(True),
-                                      Attempt.id != attempt.id)
-            ):
-                other.shared_with_cohort = False
+            attempt_repo.unshare_others(session, principal.user_id, keep=attempt.id)
         attempt.shared_with_cohort = bool(shared)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from simulator.service import audit
@@ -156,7 +155,7 @@ def bootstrap_admin(
     try:
         with db.transaction() as session:
             if not db.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises this
-                session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK_KEY)))
+                user_repo.lock_bootstrap(session)
             require_empty_installation(user_repo.count_users(session))
             user = user_repo.add_user(
                 session, username=name, display_name=shown, password_hash=password_hash, role="admin", locale=locale
@@ -168,8 +167,6 @@ def bootstrap_admin(
     log.info("first admin %d created", info.id)
     return info
 
-
-_BOOTSTRAP_LOCK_KEY = 0x6B6F6874  # "koht": any constant shared by every instance
 
 
 def create_trainee(

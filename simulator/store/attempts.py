@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from simulator.store.cohorts import member_ids_query
 from simulator.store.models import Attempt, AttemptPrincipleCount, AttemptSummaryRow, Turn, utcnow
 
 SUMMARY_STAGES = ("empathy", "guidance", "advisory", "farewell")  # the stage columns of attempt_summaries
@@ -128,6 +130,44 @@ def add_turn(
 
 def list_turns(session: Session, attempt_id: int) -> list[Turn]:
     return list(session.scalars(select(Turn).where(Turn.attempt_id == attempt_id).order_by(Turn.index)))
+
+
+def get_turn(session: Session, attempt_id: int, index: int) -> Turn | None:
+    """The attempt's turn at ``index`` (0-based), if it exists."""
+    return session.scalar(select(Turn).where(Turn.attempt_id == attempt_id, Turn.index == index))
+
+
+@dataclass(frozen=True)
+class SharedAttempt:
+    """A finished attempt a member shared with their cohorts: scalars only, no state."""
+
+    attempt_id: int
+    user_id: int
+    scenario_id: str
+    overall: float | None
+    finished_at: datetime | None
+
+
+def shared_in_cohort(session: Session, cohort_id: int) -> list[SharedAttempt]:
+    """The finished attempts the cohort's members shared, newest first."""
+    query = (
+        select(Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.overall_score, Attempt.finished_at)
+        .where(Attempt.shared_with_cohort.is_(True), Attempt.status == "finished",
+               Attempt.user_id.in_(member_ids_query(cohort_id)))
+        .order_by(Attempt.finished_at.desc(), Attempt.id.desc())
+    )
+    return [SharedAttempt(int(r[0]), int(r[1]), str(r[2]), None if r[3] is None else float(r[3]), r[4])
+            for r in session.execute(query)]
+
+
+def unshare_others(session: Session, user_id: int, keep: int) -> None:
+    """Withdraw every attempt of the user from their cohorts except ``keep``."""
+    session.execute(
+        update(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.shared_with_cohort.is_(True), Attempt.id != keep)
+        .values(shared_with_cohort=False)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def finish_attempt(

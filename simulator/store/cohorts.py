@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select
@@ -79,8 +80,34 @@ def trainees_of_mentor_query(mentor_id: int) -> Select[int]:
 
 
 def members(session: Session, cohort_id: int) -> list[User]:
-    query = select(User).join(CohortMember, CohortMember.user_id == User.id).where(CohortMember.cohort_id == cohort_id)
+    query = select(User).where(User.id.in_(member_ids_query(cohort_id)))
     return list(session.scalars(query.order_by(User.username)))
+
+
+@dataclass(frozen=True)
+class MemberName:
+    """A member's id and names only: what a dashboard or export shows of a trainee."""
+
+    user_id: int
+    username: str
+    display_name: str
+
+
+def member_names(session: Session, cohort_id: int) -> list[MemberName]:
+    """The cohort's members by display name (then id), without loading whole user rows."""
+    query = (
+        select(User.id, User.username, User.display_name)
+        .where(User.id.in_(member_ids_query(cohort_id)))
+        .order_by(User.display_name, User.id)
+    )
+    return [MemberName(int(r[0]), str(r[1]), str(r[2])) for r in session.execute(query)]
+
+
+def names_of(session: Session, cohort_ids: set[int]) -> dict[int, str]:
+    """Cohort id -> name, for the given ids."""
+    if not cohort_ids:
+        return {}
+    return {int(r[0]): str(r[1]) for r in session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohort_ids)))}
 
 
 def mentors(session: Session, cohort_id: int) -> list[User]:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from simulator.store.ids import is_row_id
-from simulator.store.models import User, utcnow
+from simulator.store.models import (
+    Assignment,
+    Attempt,
+    AuthSession,
+    Cohort,
+    CohortMember,
+    Correction,
+    TurnComment,
+    User,
+    utcnow,
+)
+
+# Any constant shared by every instance ("koht"): the PostgreSQL advisory lock that
+# serialises creating the first admin of an empty installation.
+_BOOTSTRAP_LOCK_KEY = 0x6B6F6874
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -54,6 +70,13 @@ def add_user(
     return user
 
 
+def display_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """User id -> display name, for the given ids (authors of comments and corrections)."""
+    if not user_ids:
+        return {}
+    return {int(r[0]): str(r[1]) for r in session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))}
+
+
 def list_users(session: Session, *, role: str | None = None) -> list[User]:
     query = select(User).order_by(func.lower(User.username))
     if role is not None:
@@ -78,3 +101,57 @@ def delete_user(session: Session, user_id: int) -> bool:
     result = session.execute(delete(User).where(User.id == user_id))
     session.expire_all()  # cascaded rows may still sit in the identity map
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def lock_bootstrap(session: Session) -> None:
+    """Serialise first-admin creation across instances (PostgreSQL; held until the transaction ends)."""
+    session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK_KEY)))
+
+
+def count_active_admins(session: Session, *, other_than: int) -> int:
+    """Active admins other than one user (the last admin must stay active)."""
+    query = select(func.count()).select_from(User).where(
+        User.role == "admin", User.deactivated_at.is_(None), User.id != other_than
+    )
+    return int(session.scalar(query) or 0)
+
+
+def attempt_counts(session: Session) -> dict[int, int]:
+    """User id -> number of attempts, for users with any."""
+    query = select(Attempt.user_id, func.count()).group_by(Attempt.user_id)
+    return {int(r[0]): int(r[1]) for r in session.execute(query)}
+
+
+def membership_counts(session: Session) -> dict[int, int]:
+    """User id -> number of cohorts they are a member of, for users in any."""
+    query = select(CohortMember.user_id, func.count()).group_by(CohortMember.user_id)
+    return {int(r[0]): int(r[1]) for r in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What is stored for one user, counted: what deleting the account removes (and keeps)."""
+
+    attempts: int
+    sessions: int
+    memberships: int
+    comments: int
+    corrections: int
+    assignments: int
+    cohorts_created: int  # kept on deletion, forgetting their creator
+
+
+def footprint(session: Session, user_id: int) -> Footprint:
+    def count(model: type, *where: Any) -> int:
+        query: Any = select(func.count()).select_from(model).where(*where)
+        return int(session.scalar(query) or 0)
+
+    return Footprint(
+        attempts=count(Attempt, Attempt.user_id == user_id),
+        sessions=count(AuthSession, AuthSession.user_id == user_id),
+        memberships=count(CohortMember, CohortMember.user_id == user_id),
+        comments=count(TurnComment, TurnComment.author_id == user_id),
+        corrections=count(Correction, Correction.author_id == user_id),
+        assignments=count(Assignment, Assignment.user_id == user_id),
+        cohorts_created=count(Cohort, Cohort.created_by == user_id),
+    )
