@@ -377,7 +377,7 @@ def run(
         processes=processes,
         think=think,
         duration_s=elapsed,
-        backend=db.engine.dialect.name,
+        backend=db.sql_engine.dialect.name,
         turns=len(latencies),
         turns_per_s=len(latencies) / elapsed if elapsed else 0.0,
         p50_ms=statistics.median(latencies) if latencies else float("nan"),

@@ -28,7 +28,7 @@ PG_ADMIN_URL_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _pg_admin_url() -> str:
-    from simulator.store.engine import normalise_url
+    from simulator.store.database import normalise_url
 
     return normalise_url(os.environ.get("KOHTAAMO_TEST_PG_URL") or PG_ADMIN_URL_DEFAULT)
 
@@ -148,10 +148,10 @@ def empty_db_url(request: pytest.FixtureRequest, db_backend: str, tmp_path: Path
 def _truncate_all(url: str) -> None:
     from sqlalchemy import text
 
-    from simulator.store import make_engine
+    from simulator.store import make_sql_engine
     from simulator.store.models import Base
 
-    engine = make_engine(url)
+    engine = make_sql_engine(url)
     preparer = engine.dialect.identifier_preparer
     names = ", ".join(preparer.quote(table.name) for table in Base.metadata.sorted_tables)
     try:

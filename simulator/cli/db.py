@@ -23,7 +23,7 @@ def add_url_option(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_url(args: argparse.Namespace) -> str:
-    from simulator.store.engine import database_url, normalise_url
+    from simulator.store.database import database_url, normalise_url
 
     url = getattr(args, "database_url", None)
     return normalise_url(url) if url else database_url()
@@ -86,7 +86,7 @@ def require_schema(url: str) -> Any:
 
     _require_file(url)
     db = Database(url)
-    current = current_revision(db.engine)
+    current = current_revision(db.sql_engine)
     if current != head_revision():
         db.dispose()
         state = "has no tables yet" if current is None else f"is at revision {current}"
@@ -120,7 +120,7 @@ def _require_file(url: str) -> None:
     from pathlib import Path
 
     from simulator.service.errors import ServiceError
-    from simulator.store.engine import sqlite_path
+    from simulator.store.database import sqlite_path
 
     path = sqlite_path(url)
     if path is not None and not Path(path).exists():

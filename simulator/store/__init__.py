@@ -6,6 +6,6 @@ the repository modules (``users``, ``sessions``, ``throttle``, ``attempts``, ``c
 is the service layer's job.
 """
 
-from simulator.store.engine import DEFAULT_URL, Database, database_url, make_engine, normalise_url
+from simulator.store.database import DEFAULT_URL, Database, database_url, make_sql_engine, normalise_url
 
-__all__ = ["DEFAULT_URL", "Database", "database_url", "make_engine", "normalise_url"]
+__all__ = ["DEFAULT_URL", "Database", "database_url", "make_sql_engine", "normalise_url"]

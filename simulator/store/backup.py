@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from simulator.store.engine import SQLITE_BUSY_TIMEOUT_MS, normalise_url, sqlite_path, writer_lock
+from simulator.store.database import SQLITE_BUSY_TIMEOUT_MS, normalise_url, sqlite_path, writer_lock
 
 
 class BackupError(Exception):

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from simulator.store.engine import make_engine, normalise_url, writer_lock
+from simulator.store.database import make_sql_engine, normalise_url, writer_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -40,30 +40,30 @@ def downgrade(url: str, revision: str) -> None:
 
 def _run(url: str, action: object) -> None:
     url = normalise_url(url)
-    engine = make_engine(url)
-    lock = writer_lock(url) if engine.dialect.name == "sqlite" else None
+    sql_engine = make_sql_engine(url)
+    lock = writer_lock(url) if sql_engine.dialect.name == "sqlite" else None
     try:
         if lock is not None:
             lock.acquire()
-        with engine.begin() as connection:
+        with sql_engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
             action(config)  # type: ignore[operator]
     finally:
         if lock is not None:
             lock.release()
-        engine.dispose()
+        sql_engine.dispose()
 
 
-def current_revision(url_or_engine: str | Engine) -> str | None:
+def current_revision(url_or_sql_engine: str | Engine) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
-    engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+    sql_engine = make_sql_engine(url_or_sql_engine) if isinstance(url_or_sql_engine, str) else url_or_sql_engine
     try:
-        with engine.connect() as connection:
+        with sql_engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
-        if isinstance(url_or_engine, str):
-            engine.dispose()
+        if isinstance(url_or_sql_engine, str):
+            sql_engine.dispose()
 
 
 def head_revision() -> str:
@@ -73,5 +73,5 @@ def head_revision() -> str:
     return head
 
 
-def is_up_to_date(url_or_engine: str | Engine) -> bool:
-    return current_revision(url_or_engine) == head_revision()
+def is_up_to_date(url_or_sql_engine: str | Engine) -> bool:
+    return current_revision(url_or_sql_engine) == head_revision()

@@ -229,7 +229,7 @@ _databases_guard = threading.Lock()
 def shared_database(url: str | None = None) -> Database:
     """One ``Database`` per URL per process (default ``DATABASE_URL``), shared by pages and routes.
 
-    One engine for every user is right (design.md); keyed by URL so tests that point
+    One connection pool (SQLAlchemy engine) serves every user; keyed by URL so tests that point
     ``DATABASE_URL`` elsewhere get their own.
     """
     url = url or database_url()

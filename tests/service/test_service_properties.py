@@ -236,7 +236,7 @@ def test_any_scenario_id_and_note_assign_whole_or_nothing(
 )
 def test_sql_like_input_is_stored_literally(db: Database, people: dict[str, Principal], scenario: str, payload: str) -> None:
     trainee, mentor = people["trainee1"], people["mentor1"]
-    tables_before = set(inspect(db.engine).get_table_names())
+    tables_before = set(inspect(db.sql_engine).get_table_names())
     attempt = practice.start_attempt(db, trainee, scenario, seed=1)
     turn = practice.reply(db, trainee, attempt.id, payload, expected_index=0)
     assert turn.reply == payload
@@ -246,7 +246,7 @@ def test_sql_like_input_is_stored_literally(db: Database, people: dict[str, Prin
     assert practice.get_attempt(db, trainee, attempt.id).turns[0].reply == payload
     assert users.get_user(db, trainee, trainee.user_id).display_name == payload
     assert cohorts.get_cohort(db, mentor, cohort.id).name == payload
-    assert set(inspect(db.engine).get_table_names()) == tables_before
+    assert set(inspect(db.sql_engine).get_table_names()) == tables_before
     counts = _counts(db)
     assert counts["users"] == 3 and counts["turns"] == 1 and counts["attempts"] == 1
     assert {u.role for u in users.list_users(db, SYSTEM)} == {"trainee", "mentor", "admin"}

@@ -173,7 +173,7 @@ def test_backup_restore_roundtrip(sqlite_url: str, tmp_path: Path, capsys: pytes
         with db.read() as session:
             assert sorted(u.username for u in user_repo.list_users(session)) == ["admin", "mentor", "trainee"]
         auth.login(db, "trainee", "trainee")
-        assert migrate.is_up_to_date(db.engine)
+        assert migrate.is_up_to_date(db.sql_engine)
     finally:
         db.dispose()
 

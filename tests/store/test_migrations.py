@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from simulator.store import Database, make_engine, migrate
+from simulator.store import Database, make_sql_engine, migrate
 from simulator.store.models import Base
 
 ALL_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_version"}
@@ -21,24 +21,24 @@ def test_upgrade_to_head_creates_every_table(empty_db_url: str) -> None:
     assert migrate.current_revision(empty_db_url) is None
     migrate.upgrade(empty_db_url)
     assert migrate.current_revision(empty_db_url) == migrate.head_revision() == "0006"
-    engine = make_engine(empty_db_url)
+    sql_engine = make_sql_engine(empty_db_url)
     try:
-        assert set(inspect(engine).get_table_names()) == ALL_TABLES
+        assert set(inspect(sql_engine).get_table_names()) == ALL_TABLES
     finally:
-        engine.dispose()
+        sql_engine.dispose()
     migrate.upgrade(empty_db_url)  # idempotent
     assert migrate.is_up_to_date(empty_db_url)
 
 
 def test_models_match_migrations(db_url: str) -> None:
-    engine = make_engine(db_url)
+    sql_engine = make_sql_engine(db_url)
     try:
-        with engine.connect() as connection, warnings.catch_warnings():
+        with sql_engine.connect() as connection, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # expression indexes cannot be reflected on SQLite
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
     finally:
-        engine.dispose()
+        sql_engine.dispose()
 
 
 # users.created_by came with 0004, the corrections' reason and withdrawal with 0005; older
@@ -56,10 +56,10 @@ def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> N
     migrate.upgrade(empty_db_url, "0001")
     assert migrate.current_revision(empty_db_url) == "0001"
     now = datetime(2025, 3, 1, 12, tzinfo=UTC)
-    engine = make_engine(empty_db_url)
+    sql_engine = make_sql_engine(empty_db_url)
     # Core against the revision-1 tables, as an old version of the app would have written them.
     tables = {name: Base.metadata.tables[name] for name in ("users", "auth_sessions", "attempts", "turns", "login_throttle")}
-    with engine.begin() as connection:
+    with sql_engine.begin() as connection:
         connection.execute(
             tables["users"].insert(),
             [
@@ -84,18 +84,18 @@ def test_data_written_at_first_revision_survives_upgrade(empty_db_url: str) -> N
             for i in range(3)
         ])
         before = {name: connection.execute(_at_revision_1(table)).all() for name, table in tables.items()}
-    engine.dispose()
+    sql_engine.dispose()
 
     migrate.upgrade(empty_db_url)
 
-    engine = make_engine(empty_db_url)
+    sql_engine = make_sql_engine(empty_db_url)
     try:
-        with engine.connect() as connection:
+        with sql_engine.connect() as connection:
             after = {name: connection.execute(_at_revision_1(table)).all() for name, table in tables.items()}
             assert after == before
             assert connection.execute(text("SELECT count(*) FROM cohorts")).scalar_one() == 0
     finally:
-        engine.dispose()
+        sql_engine.dispose()
     # and the new tables work against the old rows
     db = Database(empty_db_url)
     try:
@@ -123,13 +123,13 @@ def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: st
     now = datetime(2025, 4, 2, 23, 30, tzinfo=UTC)
     t = Base.metadata.tables
     old_tables = ("users", "attempts", "turns", "cohorts", "cohort_members", "corrections")
-    engine = make_engine(empty_db_url)
+    sql_engine = make_sql_engine(empty_db_url)
     report = {
         "overall": 61, "stages": {"empathy": 70, "guidance": 55, "advisory": None, "farewell": 40},
         "session_findings": [_finding("session.stage_order", "positive", None),
                              _finding("session.talk_ratio", "negative", None)],
     }
-    with engine.begin() as connection:
+    with sql_engine.begin() as connection:
         connection.execute(t["users"].insert(), [
             {"id": 1, "username": "maija", "display_name": "Maija", "password_hash": "$argon2id$x", "role": "trainee",
              "locale": "fi", "must_change_password": False, "created_at": now},
@@ -161,13 +161,13 @@ def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: st
         ])
         before = {name: connection.execute(_at_revision_1(t[name])).all()
                   for name in old_tables}
-    engine.dispose()
+    sql_engine.dispose()
 
     migrate.upgrade(empty_db_url)
 
-    engine = make_engine(empty_db_url)
+    sql_engine = make_sql_engine(empty_db_url)
     try:
-        with engine.connect() as connection:
+        with sql_engine.connect() as connection:
             after = {name: connection.execute(_at_revision_1(t[name])).all()
                      for name in old_tables}
             assert after == before
@@ -186,7 +186,7 @@ def test_finished_attempts_get_their_summary_backfilled_at_0003(empty_db_url: st
                 "session.talk_ratio": (0, 1),
             }  # empathy.no_computer was dismissed; the active attempt has no summary
     finally:
-        engine.dispose()
+        sql_engine.dispose()
     # The backfilled rows are what the app itself would have written for the same data.
     db = Database(empty_db_url)
     try:

@@ -34,7 +34,7 @@ def test_sql_like_text_is_stored_literally(db: Database) -> None:
         user = user_repo.get_by_username(session, HOSTILE)
         assert user is not None and user.display_name == HOSTILE + ' " \\ %_'
         assert user_repo.get_by_username(session, "%") is None  # no LIKE semantics either
-    assert "users" in inspect(db.engine).get_table_names()
+    assert "users" in inspect(db.sql_engine).get_table_names()
 
 
 def test_usernames_are_unique_ignoring_case(db: Database) -> None:

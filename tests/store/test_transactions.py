@@ -22,7 +22,7 @@ def _user(session, name: str = "maija", **extra) -> User:  # type: ignore[no-unt
 
 
 def test_sqlite_connection_settings(sqlite_db: Database) -> None:
-    with sqlite_db.engine.connect() as connection:
+    with sqlite_db.sql_engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -37,12 +37,12 @@ def test_every_sqlite_transaction_begins_immediate(sqlite_db: Database) -> None:
     def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    event.listen(sqlite_db.engine, "before_cursor_execute", record)
+    event.listen(sqlite_db.sql_engine, "before_cursor_execute", record)
     with sqlite_db.transaction() as session:
         session.execute(select(1))
     with sqlite_db.read() as session:
         session.execute(select(1))
-    event.remove(sqlite_db.engine, "before_cursor_execute", record)
+    event.remove(sqlite_db.sql_engine, "before_cursor_execute", record)
     assert "BEGIN IMMEDIATE" in statements
     assert "BEGIN DEFERRED" in statements  # reads take no write lock
 
@@ -147,7 +147,7 @@ def test_duplicate_turn_index_is_rejected(db: Database) -> None:
 
 
 def test_writer_lock_is_shared_per_file(sqlite_db: Database) -> None:
-    from simulator.store.engine import writer_lock
+    from simulator.store.database import writer_lock
 
     other = Database(sqlite_db.url)
     try:

@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from alembic import context
 
-from simulator.store.engine import database_url, make_engine
+from simulator.store.database import database_url, make_sql_engine
 from simulator.store.models import Base
 
 config = context.config
@@ -41,14 +41,14 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url())
+    sql_engine = make_sql_engine(config.get_main_option("sqlalchemy.url") or database_url())
     try:
-        with engine.connect() as connection:
+        with sql_engine.connect() as connection:
             _configure(connection)
             with context.begin_transaction():
                 context.run_migrations()
     finally:
-        engine.dispose()
+        sql_engine.dispose()
 
 
 if context.is_offline_mode():

@@ -1,4 +1,4 @@
-"""Engines and units of work.
+"""The SQLAlchemy engine (the connection pool, "SQL engine" in these docs) and units of work.
 
 SQLite is the default so a single instance needs nothing installed; PostgreSQL is for
 several instances. SQLite under Streamlit's threads needs care (see ``docs/storage.md``):
@@ -75,8 +75,8 @@ def writer_lock(url: str | URL) -> threading.RLock:
         return lock
 
 
-def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
-    """Create an engine with the settings this project relies on.
+def make_sql_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """Create a SQLAlchemy engine with the settings this project relies on.
 
     ``hide_parameters`` keeps bound values (password hashes, token hashes) out of logs
     and error messages.
@@ -85,31 +85,31 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
-        engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
-        return engine
+        sql_engine = create_engine(url, **kwargs)
+        _configure_sqlite(sql_engine)
+        return sql_engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(sql_engine: Engine) -> None:
     """SQLAlchemy's documented recipe for controlling SQLite transactions ourselves."""
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(sql_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Stop pysqlite from issuing its own BEGIN (and from committing before DDL).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            if sqlite_path(engine.url) is not None:
+            if sqlite_path(sql_engine.url) is not None:
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
 
-    @event.listens_for(engine, "begin")
+    @event.listens_for(sql_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
         if mode not in _BEGIN_MODES:  # never interpolate anything else into SQL
@@ -118,18 +118,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """An engine plus a session factory: the one handle the service layer receives.
+    """A SQLAlchemy engine plus a session factory: the one handle the service layer receives.
 
     Put it in ``st.cache_resource`` (one per process); sessions are made per unit of work.
     """
 
-    def __init__(self, url: str | URL | None = None, *, engine: Engine | None = None) -> None:
-        self.engine = engine if engine is not None else make_engine(url)
-        self.url = self.engine.url.render_as_string(hide_password=False)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self._lock = writer_lock(self.engine.url) if self.is_sqlite else None
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        reader = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}) if self.is_sqlite else self.engine
+    def __init__(self, url: str | URL | None = None, *, sql_engine: Engine | None = None) -> None:
+        self.sql_engine = sql_engine if sql_engine is not None else make_sql_engine(url)
+        self.url = self.sql_engine.url.render_as_string(hide_password=False)
+        self.is_sqlite = self.sql_engine.dialect.name == "sqlite"
+        self._lock = writer_lock(self.sql_engine.url) if self.is_sqlite else None
+        self._sessions = sessionmaker(self.sql_engine, expire_on_commit=False)
+        reader = self.sql_engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}) if self.is_sqlite else self.sql_engine
         self._read_sessions = sessionmaker(reader, expire_on_commit=False)
         self._local = threading.local()
 
@@ -174,7 +174,7 @@ class Database:
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown, before restoring a backup)."""
-        self.engine.dispose()
+        self.sql_engine.dispose()
 
     def __repr__(self) -> str:
-        return f"Database({self.engine.url!r})"
+        return f"Database({self.sql_engine.url!r})"
