@@ -22,7 +22,6 @@ from babel import numbers as babel_numbers
 TIMEZONE_ENV: Final = "KOHTAAMO_TIMEZONE"
 DEFAULT_TIMEZONE: Final = "Europe/Helsinki"
 FALLBACK_LOCALE: Final = "fi"
-PLURAL_CATEGORIES: Final = frozenset({"zero", "one", "two", "few", "many", "other"})
 
 
 @lru_cache(maxsize=8)

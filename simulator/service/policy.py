@@ -77,12 +77,6 @@ def require_self_or_admin(actor: Actor | None, user_id: int, what: str) -> None:
 # --- accounts -------------------------------------------------------------------------------
 
 
-def require_empty_installation(user_count: int) -> None:
-    """The first admin is created by whoever reaches an installation with no users at all."""
-    if user_count:
-        raise Forbidden("this installation already has users", reason="already_bootstrapped")
-
-
 def require_create_user(actor: Actor | None, role: str, *, weak_password: bool) -> None:
     """Admins and SYSTEM open any account, mentors trainee accounts; weak passwords are SYSTEM's."""
     if isinstance(actor, Principal) and not actor.is_admin:

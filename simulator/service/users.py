@@ -34,7 +34,6 @@ from simulator.service.policy import (
     require_cohort_mentor,
     require_create_user,
     require_role,
-    require_empty_installation,
     require_self_or_admin,
     require_see_user,
 )
@@ -133,42 +132,6 @@ def create_user(
     return info
 
 
-def bootstrap_admin(
-    db: Database,
-    username: str,
-    password: str,
-    *,
-    display_name: str | None = None,
-    locale: str = "fi",
-    settings: AuthSettings | None = None,
-) -> UserInfo:
-    """Create the first admin of an empty installation (a first-run page may offer this).
-
-    Refused with ``Forbidden`` as soon as any user exists; the emptiness check and the
-    insert share one transaction, serialised on PostgreSQL by an advisory lock.
-    """
-    name = validate_username(username)
-    shown = validate_display_name(display_name if display_name is not None else name)
-    validate_locale(locale)
-    validate_password(password)
-    password_hash = _settings(settings).hasher.hash(password)
-    try:
-        with db.transaction() as session:
-            if not db.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises this
-                user_repo.lock_bootstrap(session)
-            require_empty_installation(user_repo.count_users(session))
-            user = user_repo.add_user(
-                session, username=name, display_name=shown, password_hash=password_hash, role="admin", locale=locale
-            )
-            info = UserInfo.of(user)
-    except IntegrityError:
-        require_empty_installation(1)  # a concurrent bootstrap won the race
-        raise
-    log.info("first admin %d created", info.id)
-    return info
-
-
-
 def create_trainee(
     db: Database,
     actor: Actor,
@@ -233,20 +196,6 @@ def update_profile(
             user.display_name = shown
         if locale is not None:
             user.locale = locale
-        return UserInfo.of(user)
-
-
-def set_role(db: Database, actor: Actor, user_id: int, role: str) -> UserInfo:
-    require_admin(actor)
-    validate_role(role)
-    with db.transaction() as session:
-        user = user_repo.get_user(session, user_id)
-        if user is None:
-            raise NotFound("user not found")
-        if user.role == "admin" and role != "admin" and user_repo.count_users(session, role="admin") <= 1:
-            raise InvalidInput("the last admin cannot stop being one", field="role", reason="last_admin")
-        user.role = role
-        session_repo.revoke_all_for_user(session, user.id, datetime.now(UTC))  # re-login with the new role
         return UserInfo.of(user)
 
 

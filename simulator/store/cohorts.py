@@ -22,10 +22,6 @@ def get_cohort(session: Session, cohort_id: int) -> Cohort | None:
     return session.get(Cohort, cohort_id)
 
 
-def list_cohorts(session: Session) -> list[Cohort]:
-    return list(session.scalars(select(Cohort).order_by(Cohort.name, Cohort.id)))
-
-
 def add_member(session: Session, cohort_id: int, user_id: int) -> None:
     if session.get(CohortMember, (cohort_id, user_id)) is None:
         session.add(CohortMember(cohort_id=cohort_id, user_id=user_id))

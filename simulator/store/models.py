@@ -30,8 +30,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("trainee", "mentor", "admin")
 LOCALES = ("fi", "en")
-ATTEMPT_STATUSES = ("active", "finished")
-CORRECTION_ACTIONS = ("dismiss", "add")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -22,10 +22,6 @@ from simulator.store.models import (
     utcnow,
 )
 
-# Any constant shared by every instance ("koht"): the PostgreSQL advisory lock that
-# serialises creating the first admin of an empty installation.
-_BOOTSTRAP_LOCK_KEY = 0x6B6F6874
-
 
 def get_user(session: Session, user_id: int) -> User | None:
     if not is_row_id(user_id):  # a huge id from outside would overflow the driver
@@ -101,11 +97,6 @@ def delete_user(session: Session, user_id: int) -> bool:
     result = session.execute(delete(User).where(User.id == user_id))
     session.expire_all()  # cascaded rows may still sit in the identity map
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def lock_bootstrap(session: Session) -> None:
-    """Serialise first-admin creation across instances (PostgreSQL; held until the transaction ends)."""
-    session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK_KEY)))
 
 
 def count_active_admins(session: Session, *, other_than: int) -> int:

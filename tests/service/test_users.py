@@ -162,14 +162,6 @@ def test_seeing_and_editing_profiles(db: Database, people: dict[str, Principal])
         users.update_profile(db, trainee, mentor.user_id, display_name="x")
 
 
-def test_roles_change_and_the_last_admin_stays(db: Database, people: dict[str, Principal]) -> None:
-    with pytest.raises(InvalidInput):
-        users.set_role(db, people["admin"], people["admin"].user_id, "mentor")
-    with pytest.raises(Forbidden):
-        users.set_role(db, people["mentor"], people["trainee"].user_id, "mentor")
-    assert users.set_role(db, people["admin"], people["trainee"].user_id, "mentor").role == "mentor"
-
-
 def _practice(db: Database, user_id: int, *, days_ago: int = 0, turns: int = 2) -> int:
     when = NOW - timedelta(days=days_ago)
     with db.transaction() as session:
@@ -230,13 +222,3 @@ def test_purge_attempts_older_than(db: Database, people: dict[str, Principal]) -
     with db.read() as session:
         assert [a.id for a in attempt_repo.list_attempts(session, trainee.user_id)] == [recent]
         assert len(attempt_repo.list_turns(session, recent)) == 2
-
-
-def test_bootstrap_admin_only_on_an_empty_installation(db: Database) -> None:
-    info = users.bootstrap_admin(db, "first", "salasana-123", display_name="Eka")
-    assert info.role == "admin"
-    auth.login(db, "first", "salasana-123", now=NOW)
-    with pytest.raises(Forbidden) as err:
-        users.bootstrap_admin(db, "second", "salasana-123")
-    assert err.value.reason == "already_bootstrapped"
-    assert _count_users(db) == 1

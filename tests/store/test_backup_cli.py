@@ -118,10 +118,10 @@ def test_demo_seeds_only_an_empty_database(sqlite_url: str, capsys: pytest.Captu
             principal, _ = auth.login(db, name, name)
             assert principal.role == name
         with db.read() as session:
-            [cohort] = cohort_repo.list_cohorts(session)
-            assert cohort.name == "Demo-ryhmä"
-            assert [u.username for u in cohort_repo.mentors(session, cohort.id)] == ["mentor"]
-            assert [u.username for u in cohort_repo.members(session, cohort.id)] == ["trainee"]
+            [(cohort_id, name, _, _)] = cohort_repo.summaries(session)
+            assert name == "Demo-ryhmä"
+            assert [u.username for u in cohort_repo.mentors(session, cohort_id)] == ["mentor"]
+            assert [u.username for u in cohort_repo.members(session, cohort_id)] == ["trainee"]
         assert main(["demo"]) == 0
         assert "already has 3 user(s)" in capsys.readouterr().out
         with db.read() as session:
