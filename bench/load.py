@@ -53,7 +53,7 @@ from simulator.runtime import prepare_process  # noqa: E402
 from simulator.content.transcript import load_transcripts  # noqa: E402
 from simulator.service import practice  # noqa: E402
 from simulator.service.auth import SYSTEM, Principal  # noqa: E402
-from simulator.service.errors import ServiceError  # noqa: E402
+from simulator.service.errors import AttemptFinished, ServiceError  # noqa: E402
 from simulator.service.users import create_user  # noqa: E402
 from simulator.store import Database  # noqa: E402
 from simulator.store.migrate import upgrade  # noqa: E402
@@ -216,7 +216,7 @@ def trainee_loop(
             started = time.perf_counter()
             try:
                 practice.reply(db, principal, attempt.id, text, expected_index=index)
-            except practice.AttemptFinished:
+            except AttemptFinished:
                 closed = True
                 break
             except Exception as exc:  # noqa: BLE001

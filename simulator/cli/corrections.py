@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, db: Any) -> int:
     from simulator.service.auth import SYSTEM
-    from simulator.service.review import export_corrections
+    from simulator.service.corrections import export_corrections
 
     try:
         handle = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115

@@ -1,8 +1,9 @@
 """Attempts as the service layer shows them: loading, restoring and turning into views.
 
-An explicitly internal module (the leading underscore): the use-case modules (practice,
-debrief, sharing, review, progress, dashboard) share these instead of reaching into each
-other's private helpers. Nothing here decides access; callers ask the policy first.
+An explicitly internal module (the leading underscore): what the use-case modules
+(practice, debrief, sharing, review, progress, dashboard) all need lives here, so no use
+case depends on another's private functions. Nothing here decides access; callers ask the
+policy first.
 """
 
 from __future__ import annotations

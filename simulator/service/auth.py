@@ -26,15 +26,14 @@ from simulator.service import login_guard
 from simulator.service._text import has_surrogate, is_clean_name
 from simulator.service.errors import InvalidCredentials, InvalidInput, LoginThrottled, NotFound
 from simulator.service.policy import require_role, require_signed_in
-from simulator.service.principal import SYSTEM as SYSTEM  # re-exported: callers import identity from auth
+# The caller's identity is imported from here by pages and the CLI: one place to log in and to name who acts.
+from simulator.service.principal import SYSTEM as SYSTEM
 from simulator.service.principal import Actor as Actor
 from simulator.service.principal import Principal as Principal
-from simulator.service.principal import _System as _System
 from simulator.store import Database
 from simulator.store import sessions as session_repo
 from simulator.store import users as user_repo
 from simulator.store.models import LOCALES, ROLES
-from simulator.store.models import User as User  # re-exported for older imports
 
 log = logging.getLogger(__name__)
 

@@ -36,13 +36,7 @@ from simulator.content.common import STAGES
 from simulator.content.library import get_library
 from simulator.service import _attempts
 from simulator.service._csv import csv_cell
-# pages still call dashboard.share_attempt etc.
-from simulator.service.sharing import SharedAttemptRow as SharedAttemptRow
-from simulator.service.sharing import SharedAttemptView as SharedAttemptView
-from simulator.service.sharing import read_shared_attempt as read_shared_attempt
-from simulator.service.sharing import share_attempt as share_attempt
-from simulator.service.sharing import shared_attempts as shared_attempts
-from simulator.service.sharing import shared_rows as shared_rows
+from simulator.service.sharing import SharedAttemptRow, shared_rows
 from simulator.service.assignments import AssignmentView, completion
 from simulator.service.cohorts import Person
 from simulator.service.policy import (

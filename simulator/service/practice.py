@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,15 +38,7 @@ from simulator.service._attempts import (
     turn_view,
 )
 from simulator.service._text import has_surrogate
-from simulator.service.catalogue import list_scenarios as list_scenarios  # pages and tests still call practice.list_scenarios
-from simulator.service.debrief import debrief as debrief  # pages and tests still call practice.debrief
-# re-exported: pages catch practice.ReplyRefused etc.
-from simulator.service.errors import AttemptFinished as AttemptFinished
-from simulator.service.errors import HintLimitReached as HintLimitReached
-from simulator.service.errors import NotFinished as NotFinished
-from simulator.service.errors import ReplyRefused as ReplyRefused
-from simulator.service.errors import ServiceError as ServiceError
-from simulator.service.errors import StaleReply as StaleReply
+from simulator.service.errors import AttemptFinished, HintLimitReached, ReplyRefused, StaleReply
 from simulator.service.policy import may_know_owner, require_act, require_read, require_signed_in
 from simulator.service.principal import Principal
 from simulator.service.views import AttemptSummary, AttemptView, HintView, TurnView
@@ -68,16 +59,12 @@ log = logging.getLogger(__name__)
 __all__ = [
     "MAX_HINTS",
     "MAX_REPLY_CHARS",
-    "AttemptFinished",
-    "HintLimitReached",
-    "ReplyRefused",
     "active_attempt",
     "end_attempt",
     "get_attempt",
     "hint",
     "latest_active_attempt",
     "my_attempts",
-    "progress",
     "reply",
     "start_attempt",
 ]
@@ -277,11 +264,3 @@ def _active_simulation(session: Session, principal: Principal, attempt_id: int) 
         raise AttemptFinished(attempt.id)
     scenario, rubric = scenario_of(attempt.scenario_id)
     return attempt, rubric, Simulation(scenario, rubric, state_of(attempt))
-
-
-def progress(db: Database, principal: Principal | None, user_id: int | None = None) -> Any:
-    """See :func:`simulator.service.progress.progress` (kept here so pages need one module)."""
-    principal = require_signed_in(principal)
-    from simulator.service.progress import progress as _progress
-
-    return _progress(db, principal, user_id)

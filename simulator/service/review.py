@@ -28,22 +28,10 @@ from simulator.content.rubric import Rubric
 from simulator.engine.state import SessionState
 from simulator.rubric.report import SessionReport
 from simulator.service import _attempts
+from simulator.service.errors import InvalidInput
 from simulator.service.principal import Principal
 from simulator.service import audit
-# pages and tests still call review.<these>
-from simulator.service.corrections import load_turn as load_turn
-from simulator.service.corrections import DISMISS_REASONS as DISMISS_REASONS
-from simulator.service.corrections import NOTE_MAX as NOTE_MAX
-from simulator.service.corrections import add_finding as add_finding
-from simulator.service.corrections import corrected_findings as corrected_findings
-from simulator.service.corrections import correction_signals as correction_signals
-from simulator.service.corrections import corrections_with_index as corrections_with_index
-from simulator.service.corrections import dismiss_finding as dismiss_finding
-from simulator.service.corrections import engine_report as engine_report
-from simulator.service.corrections import export_corrections as export_corrections
-from simulator.service.corrections import finding_key as finding_key
-from simulator.service.corrections import recompute as recompute
-from simulator.service.corrections import withdraw_correction as withdraw_correction
+from simulator.service.corrections import corrected_findings, corrections_with_index, engine_report, load_turn
 from simulator.service._text import refuse_surrogates
 from simulator.service.policy import (
     require_cohort_mentor,
@@ -52,7 +40,6 @@ from simulator.service.policy import (
     require_signed_in,
     require_staff,
 )
-from simulator.service.errors import InvalidInput
 from simulator.service.views import AttemptView, FindingView, Localised, TurnView
 from simulator.store import Database
 from simulator.store import review as review_repo

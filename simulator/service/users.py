@@ -20,7 +20,6 @@ from simulator.service.auth import (
     Actor,
     AuthSettings,
     Principal,
-    _System,
     validate_display_name,
     validate_locale,
     validate_password,
@@ -28,6 +27,7 @@ from simulator.service.auth import (
     validate_username,
 )
 from simulator.service.errors import Conflict, InvalidInput, NotFound
+from simulator.service.principal import _System
 from simulator.service.policy import (
     listable_role,
     require_admin,

@@ -11,6 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, join, need_scenario, play, principal  # noqa: E402
 
+from simulator.service import catalogue
 from simulator.content.library import get_library  # noqa: E402
 from simulator.service import assignments, cohorts, practice  # noqa: E402
 from simulator.service.errors import InvalidInput, NotFound  # noqa: E402
@@ -59,7 +60,7 @@ def test_trainee_sees_assignments_with_status_and_mentor_sees_completion(db: Dat
     assert (listing[other].targets, listing[other].overdue) == (1, 1)
     assert assignments.status_by_scenario(mine) == {other: "overdue", SCENARIO: "done"}
     # the picker lists assigned scenarios first
-    cards = practice.list_scenarios(anna, db=db)
+    cards = catalogue.list_scenarios(anna, db=db)
     assert {c.id for c in cards[:2]} == {SCENARIO, other} and all(c.assigned for c in cards[:2])
 
 

@@ -169,8 +169,6 @@ MATRIX: tuple[Rule, ...] = (
             f"ok {NYA} {NYA} {NYA} {NYA} {NYA} {S}"),
     Rule.of("progress.progress (of self)", lambda w, p: progress.progress(w.db, p, w["self"].user_id),
             f"ok {NYA} {NYA} ok {NYA} ok {S}"),
-    Rule.of("practice.progress (of self)", lambda w, p: practice.progress(w.db, p, w["self"].user_id),
-            f"ok {NYA} {NYA} ok {NYA} ok {S}"),
     # practice functions on the caller's own attempts (anyone signed in practises)
     Rule.of("catalogue.list_scenarios", lambda w, p: catalogue.list_scenarios(p, db=w.db), f"ok ok ok ok ok ok {S}"),
     Rule.of("practice.start_attempt", lambda w, p: practice.start_attempt(w.db, p, SCENARIO, seed=1),

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 
 from simulator.content.library import get_library
-from simulator.service import cohorts, practice, review, users
+from simulator.service import cohorts, corrections, practice, review, users
 from simulator.service.auth import SYSTEM, Principal
-from simulator.service.dashboard import share_attempt
+from simulator.service.sharing import share_attempt
 from simulator.store import Database
 
 SCENARIO = "fi-kiintiopakolainen"
@@ -92,7 +92,7 @@ def build_world(db: Database) -> World:
     play(db, bob, REPLIES[:3], seed=6)
     play(db, carol, REPLIES[:2], seed=7)
     key = review.open_attempt(db, mentor_a, private).turns[0].findings[0].key
-    review.dismiss_finding(db, mentor_a, private, 0, key, note="ei tervehtinyt")
+    corrections.dismiss_finding(db, mentor_a, private, 0, key, note="ei tervehtinyt")
     review.add_comment(db, mentor_a, private, 1, "Hyvä avoin kysymys.")
     correction = review.open_attempt(db, mentor_a, private).turns[0].corrections[0].id
     return World(

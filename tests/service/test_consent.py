@@ -20,6 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import World, build_world, need_scenario, principal  # noqa: E402
 
+from simulator.service import corrections, debrief
 from simulator.service import assignments, audit, cohorts, practice, review  # noqa: E402
 from simulator.service.errors import Forbidden, InvalidInput, NotFound, ServiceError  # noqa: E402
 from simulator.store import Database  # noqa: E402
@@ -40,10 +41,10 @@ def _chain(w: World) -> list[tuple[str, Callable[[], Any], str]]:
         ("pull her into my cohort", lambda: cohorts.add_trainee(w.db, thief, w.cohort_b, alice.user_id), "needs_consent"),
         ("read her private attempt", lambda: review.open_attempt(w.db, thief, w.private), "not_your_trainee"),
         ("read her meeting mid-way", lambda: practice.get_attempt(w.db, thief, w.active), "not_your_attempt"),
-        ("read her debrief", lambda: practice.debrief(w.db, thief, w.private), "not_your_attempt"),
-        ("change her score", lambda: review.dismiss_finding(w.db, thief, w.private, 2, key), "not_your_trainee"),
+        ("read her debrief", lambda: debrief.debrief(w.db, thief, w.private), "not_your_attempt"),
+        ("change her score", lambda: corrections.dismiss_finding(w.db, thief, w.private, 2, key), "not_your_trainee"),
         ("withdraw the other mentor's correction",
-         lambda: review.withdraw_correction(w.db, thief, w.correction), "not_your_trainee"),
+         lambda: corrections.withdraw_correction(w.db, thief, w.correction), "not_your_trainee"),
         ("delete the other mentor's assignment",
          lambda: assignments.delete_assignment(w.db, thief, w.assignment), "not_cohort_mentor"),
         ("remove her from her cohort", lambda: cohorts.remove_trainee(w.db, thief, w.cohort_a, alice.user_id),
@@ -118,9 +119,9 @@ def test_staff_reads_are_audited_and_own_reads_are_not(world: World) -> None:
     w, alice, mentor, admin = world, world["self"], world["mentor"], world["admin"]
     assert alice is not None
     before = len(audit.audit_log(w.db, admin))
-    practice.debrief(w.db, alice, w.private)
+    debrief.debrief(w.db, alice, w.private)
     assert len(audit.audit_log(w.db, admin)) == before
-    practice.debrief(w.db, admin, w.private)
+    debrief.debrief(w.db, admin, w.private)
     practice.get_attempt(w.db, mentor, w.active)
     newest = audit.my_audit(w.db, alice)[:2]
     assert [(e.actor, e.detail) for e in newest] == [("mentor_a", "practice view"), ("admin", "debrief")]

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import World  # noqa: E402
 
+from simulator.service import corrections, sharing
 from simulator.service import dashboard, policy, review  # noqa: E402
 from simulator.service.errors import Conflict  # noqa: E402
 from simulator.store import Database  # noqa: E402
@@ -34,7 +35,7 @@ def test_mentor_dashboard(world: World) -> None:
 
 def test_corrections_move_the_dashboard(world: World) -> None:
     before = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
-    review.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
+    corrections.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
     after = dashboard.cohort_dashboard(world.db, world["mentor"], world.cohort_a)
     calm = {m.key: m for m in after.principles}["all.calm_pace"]
     assert calm.mean > ({m.key: m for m in before.principles}["all.calm_pace"].mean or 0)
@@ -58,11 +59,11 @@ def test_the_summary_follows_every_correction_and_the_report(world: World) -> No
             return (row.overall,), counts
 
     _, before = stored()
-    review.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
+    corrections.add_finding(world.db, world["mentor"], world.private, 1, "all.calm_pace")
     _, added = stored()
     assert added["all.calm_pace"][0] == before.get("all.calm_pace", (0, 0))[0] + 1
     correction = review.open_attempt(world.db, world["mentor"], world.private).turns[1].corrections[-1].id
-    review.withdraw_correction(world.db, world["mentor"], correction)
+    corrections.withdraw_correction(world.db, world["mentor"], correction)
     assert stored()[1] == before
 
 
@@ -95,13 +96,13 @@ def test_a_small_cohort_shows_only_aggregates(world: World, monkeypatch: pytest.
 def test_sharing_one_attempt_at_a_time(world: World) -> None:
     alice, bob = world["self"], world["same_cohort"]
     with pytest.raises(Conflict):
-        dashboard.share_attempt(world.db, alice, world.active)
-    dashboard.share_attempt(world.db, alice, world.private)
-    assert [r.attempt_id for r in dashboard.shared_attempts(world.db, bob, world.cohort_a)] == [world.private]
-    read = dashboard.read_shared_attempt(world.db, bob, world.private)
+        sharing.share_attempt(world.db, alice, world.active)
+    sharing.share_attempt(world.db, alice, world.private)
+    assert [r.attempt_id for r in sharing.shared_attempts(world.db, bob, world.cohort_a)] == [world.private]
+    read = sharing.read_shared_attempt(world.db, bob, world.private)
     assert read.turns and not read.mine and "user_id" not in repr(read)
-    dashboard.share_attempt(world.db, alice, world.private, shared=False)
-    assert dashboard.shared_attempts(world.db, bob, world.cohort_a) == []
+    sharing.share_attempt(world.db, alice, world.private, shared=False)
+    assert sharing.shared_attempts(world.db, bob, world.cohort_a) == []
 
 
 def test_csv_with_names_and_pseudonymised(world: World) -> None:

@@ -12,12 +12,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import World  # noqa: E402
 
+from simulator.service import debrief
 from simulator.service import practice  # noqa: E402
 
 
 def test_a_cohort_member_reads_a_shared_debrief_without_owner_or_comparison(world: World) -> None:
     owner = world["self"].user_id
-    view = practice.debrief(world.db, world["same_cohort"], world.shared)
+    view = debrief.debrief(world.db, world["same_cohort"], world.shared)
     assert view.attempt.id == world.shared and view.report is not None and view.attempt.turns
     assert view.attempt.user_id is None
     assert (view.comparison.first, view.comparison.best, view.comparison.latest, view.comparison.count) == (
@@ -30,7 +31,7 @@ def test_a_cohort_member_reads_a_shared_debrief_without_owner_or_comparison(worl
 
 @pytest.mark.parametrize("reader", ["self", "mentor", "admin"])
 def test_owner_mentor_and_admin_see_owner_and_comparison(world: World, reader: str) -> None:
-    view = practice.debrief(world.db, world[reader], world.shared)
+    view = debrief.debrief(world.db, world[reader], world.shared)
     assert view.attempt.user_id == world["self"].user_id
     # alice finished two attempts of the scenario: the private one and the shared one
     assert view.comparison.count == 2

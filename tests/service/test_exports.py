@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from simulator.service import debrief as debrief_service
 from simulator.content.library import get_library
 from simulator.service import auth, exports, practice, users
 from simulator.service.auth import SYSTEM
@@ -26,7 +27,7 @@ def debrief(sqlite_db: Database) -> DebriefView:
     for text in (TRICKY, "Mitä sinulle kuuluu? Kerro lisää.", "Kuulostaa siltä, että olet huolissasi."):
         practice.reply(sqlite_db, principal, view.id, text)
     practice.end_attempt(sqlite_db, principal, view.id)
-    return practice.debrief(sqlite_db, principal, view.id)
+    return debrief_service.debrief(sqlite_db, principal, view.id)
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])

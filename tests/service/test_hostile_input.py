@@ -11,9 +11,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World, build_world, need_scenario  # noqa: E402
 
+from simulator.service import corrections, debrief
 from simulator.service import assignments, auth, cohorts, practice, progress, review, users  # noqa: E402
 from simulator.service._csv import csv_cell  # noqa: E402
-from simulator.service.errors import InvalidCredentials, InvalidInput, NotFound  # noqa: E402
+from simulator.service.errors import InvalidCredentials, InvalidInput, NotFound, ReplyRefused  # noqa: E402
 from simulator.store import Database  # noqa: E402
 
 LONE = "Hei \ud800 maailma"
@@ -29,7 +30,7 @@ def world(db: Database) -> World:
 def test_lone_surrogates_are_invalid_input(world: World) -> None:
     w, alice, mentor = world, world["self"], world["mentor"]
     assert alice is not None and mentor is not None
-    with pytest.raises(practice.ReplyRefused) as refused:
+    with pytest.raises(ReplyRefused) as refused:
         practice.reply(w.db, alice, w.active, LONE)
     assert refused.value.code == "invalid_characters"
     with pytest.raises(InvalidInput) as error:
@@ -48,9 +49,9 @@ def test_ids_outside_any_row_are_not_found(world: World, bad: int) -> None:
     w, admin = world, world["admin"]
     calls = [
         lambda: practice.get_attempt(w.db, admin, bad),
-        lambda: practice.debrief(w.db, admin, bad),
+        lambda: debrief.debrief(w.db, admin, bad),
         lambda: review.open_attempt(w.db, admin, bad),
-        lambda: review.withdraw_correction(w.db, admin, bad),
+        lambda: corrections.withdraw_correction(w.db, admin, bad),
         lambda: cohorts.get_cohort(w.db, admin, bad),
         lambda: assignments.delete_assignment(w.db, admin, bad),
         lambda: users.get_user(w.db, admin, bad),

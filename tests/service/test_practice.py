@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from simulator.content.library import get_library
+from simulator.service.errors import AttemptFinished, Forbidden, HintLimitReached, NotFinished, NotFound, ReplyRefused, ServiceError, StaleReply
 from simulator.session.simulation import Simulation
-from simulator.service import auth, practice
+from simulator.service import auth, catalogue, practice
+from simulator.service import debrief as debrief_service
+from simulator.service import progress as progress_service
 from simulator.service.auth import SYSTEM, Principal
-from simulator.service.errors import Forbidden, NotFound, ServiceError
 from simulator.store import Database
 from simulator.store import attempts as attempt_repo
 from simulator.store.models import Attempt, Turn
@@ -107,7 +109,7 @@ def test_empty_and_too_long_replies_are_refused_without_writes(
     view = practice.start_attempt(db, trainee, SCENARIO, seed=3)
     with db.read() as session:
         before = dict(session.get(Attempt, view.id).state)
-    with pytest.raises(practice.ReplyRefused) as caught:
+    with pytest.raises(ReplyRefused) as caught:
         practice.reply(db, trainee, view.id, text)
     assert caught.value.code == code
     assert _counts(db, view.id) == (0, 0)
@@ -154,7 +156,7 @@ def test_a_double_submit_stores_the_turn_once(db: Database, trainee: Principal) 
     second = practice.reply(db, trainee, view.id, REPLIES[0], expected_index=0)
     assert second == first
     assert _counts(db, view.id) == (1, 1)
-    with pytest.raises(practice.StaleReply):
+    with pytest.raises(StaleReply):
         practice.reply(db, trainee, view.id, REPLIES[1], expected_index=0)
     assert _counts(db, view.id) == (1, 1)
 
@@ -190,10 +192,10 @@ def test_finished_attempt_is_read_only(db: Database, trainee: Principal) -> None
         attempt = session.get(Attempt, view.id)
         assert attempt.status == "finished" and attempt.finished_at is not None
         assert attempt.overall_score == report.overall and attempt.report["overall"] == report.overall
-    with pytest.raises(practice.AttemptFinished) as caught:
+    with pytest.raises(AttemptFinished) as caught:
         practice.reply(db, trainee, view.id, REPLIES[3])
     assert caught.value.code == "finished"
-    with pytest.raises(practice.AttemptFinished):
+    with pytest.raises(AttemptFinished):
         practice.hint(db, trainee, view.id)
     assert practice.end_attempt(db, trainee, view.id) == report  # idempotent, nothing rewritten
     assert _counts(db, view.id) == (3, 3)
@@ -210,8 +212,8 @@ def test_a_trainee_cannot_open_or_act_on_another_trainees_attempt(db: Database, 
         lambda: practice.reply(db, other, view.id, REPLIES[1]),
         lambda: practice.hint(db, other, view.id),
         lambda: practice.end_attempt(db, other, view.id),
-        lambda: practice.debrief(db, other, view.id),
-        lambda: practice.progress(db, other, trainee.user_id),
+        lambda: debrief_service.debrief(db, other, view.id),
+        lambda: progress_service.progress(db, other, trainee.user_id),
     ):
         with pytest.raises(Forbidden) as caught:
             call()
@@ -260,7 +262,7 @@ def test_hint_limit_is_three_and_each_is_stored(db: Database, trainee: Principal
         hint = practice.hint(db, trainee, view.id)
         assert hint.hints_used == used and hint.hints_left == practice.MAX_HINTS - used
         assert hint.text["fi"] and hint.text["en"] and hint.stage == "empathy"
-    with pytest.raises(practice.HintLimitReached) as caught:
+    with pytest.raises(HintLimitReached) as caught:
         practice.hint(db, trainee, view.id)
     assert caught.value.code == "hint_limit"
     with db.read() as session:
@@ -279,7 +281,7 @@ def test_debrief_compares_first_best_and_latest(db: Database, trainee: Principal
             practice.reply(db, trainee, view.id, text)
         practice.end_attempt(db, trainee, view.id)
         ids.append(view.id)
-    debrief = practice.debrief(db, trainee, ids[1])
+    debrief = debrief_service.debrief(db, trainee, ids[1])
     comparison = debrief.comparison
     assert comparison.count == 3
     assert comparison.first.id == ids[0] and comparison.latest.id == ids[2]
@@ -289,7 +291,7 @@ def test_debrief_compares_first_best_and_latest(db: Database, trainee: Principal
     assert any(t.inner_thought for t in debrief.attempt.turns)
     assert len(debrief.report.outcomes) == 4
 
-    progress = practice.progress(db, trainee)
+    progress = progress_service.progress(db, trainee)
     assert [a.id for a in progress.attempts] == ids
     (per,) = progress.per_scenario
     assert per.attempts == 3 and per.latest.id == ids[2] and per.best.overall == max(scores.values())
@@ -298,16 +300,16 @@ def test_debrief_compares_first_best_and_latest(db: Database, trainee: Principal
 
 def test_debrief_of_an_active_attempt_waits_for_the_end(db: Database, trainee: Principal) -> None:
     view = practice.start_attempt(db, trainee, SCENARIO, seed=3)
-    with pytest.raises(practice.NotFinished):
-        practice.debrief(db, trainee, view.id)
+    with pytest.raises(NotFinished):
+        debrief_service.debrief(db, trainee, view.id)
 
 
 def test_picker_cards_mark_the_attempt_to_resume(db: Database, trainee: Principal) -> None:
     view = practice.start_attempt(db, trainee, SCENARIO, seed=3)
-    cards = practice.list_scenarios(trainee, db=db)
+    cards = catalogue.list_scenarios(trainee, db=db)
     card = next(c for c in cards if c.id == SCENARIO)
     assert card.active_attempt_id == view.id and card.learning_goals and card.client_name
-    assert all(c.language == "en" for c in practice.list_scenarios(trainee, "en"))
+    assert all(c.language == "en" for c in catalogue.list_scenarios(trainee, "en"))
     # the trainee's interface language first
     languages = [c.language for c in cards]
     assert languages == sorted(languages, key=lambda lang: lang != trainee.locale)

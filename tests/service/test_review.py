@@ -12,8 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_cohorts_world import SCENARIO, World  # noqa: E402
 
+from simulator.service import corrections, debrief
 from simulator.content.library import get_library  # noqa: E402
-from simulator.service import practice, review  # noqa: E402
+from simulator.service import review  # noqa: E402
 from simulator.service.auth import SYSTEM  # noqa: E402
 from simulator.service.errors import Conflict, InvalidInput, NotFound  # noqa: E402
 from simulator.store.models import Attempt, Correction  # noqa: E402
@@ -25,25 +26,25 @@ def test_dismissing_a_positive_finding_lowers_the_stored_score(world: World) -> 
     before = view.report.overall
     assert view.engine_overall is not None and view.turns[0].turn.inner_thought is not None
     positive = next(f for f in view.turns[0].findings if not f.dismissed and f.finding.polarity == "positive")
-    report = review.dismiss_finding(world.db, mentor, world.private, 0, positive.key, note="ei tapahtunut")
+    report = corrections.dismiss_finding(world.db, mentor, world.private, 0, positive.key, note="ei tapahtunut")
     assert report.stages["empathy"] < view.report.stages["empathy"] and report.overall <= before
     with world.db.read() as session:
         attempt = session.get(Attempt, world.private)
         assert attempt.overall_score == report.overall and attempt.report["overall"] == report.overall
         stored = session.query(Correction).filter_by(finding_key=positive.key).one()
         assert stored.author_id == mentor.user_id and stored.created_at is not None
-    assert practice.debrief(world.db, alice, world.private).report.overall == report.overall
+    assert debrief.debrief(world.db, alice, world.private).report.overall == report.overall
     with pytest.raises(Conflict):
-        review.dismiss_finding(world.db, mentor, world.private, 0, positive.key)
+        corrections.dismiss_finding(world.db, mentor, world.private, 0, positive.key)
     with pytest.raises(NotFound):
-        review.dismiss_finding(world.db, mentor, world.private, 0, "no.such@0")
+        corrections.dismiss_finding(world.db, mentor, world.private, 0, "no.such@0")
 
 
 def test_adding_a_missed_finding_counts_and_can_be_withdrawn(world: World) -> None:
     mentor = world["mentor"]
     engine = review.open_attempt(world.db, mentor, world.private)
     assert "all.hurry" in engine.turns[1].addable
-    report = review.add_finding(world.db, mentor, world.private, 1, "all.hurry", note="kiireinen sävy")
+    report = corrections.add_finding(world.db, mentor, world.private, 1, "all.hurry", note="kiireinen sävy")
     stage = engine.turns[1].turn.stage
     assert report.stages[stage] < engine.report.stages[stage]  # every fault costs points
     view = review.open_attempt(world.db, mentor, world.private)
@@ -51,18 +52,18 @@ def test_adding_a_missed_finding_counts_and_can_be_withdrawn(world: World) -> No
     assert [f.finding.principle for f in added] == ["all.hurry"]
     assert "all.hurry" not in view.turns[1].addable
     with pytest.raises(Conflict):
-        review.add_finding(world.db, mentor, world.private, 1, "all.hurry")
+        corrections.add_finding(world.db, mentor, world.private, 1, "all.hurry")
     with pytest.raises(InvalidInput) as error:
-        review.add_finding(world.db, mentor, world.private, 0, "farewell.thanks")  # not an empathy principle
+        corrections.add_finding(world.db, mentor, world.private, 0, "farewell.thanks")  # not an empathy principle
     assert error.value.reason == "principle_not_in_stage"
     correction = next(c for c in view.turns[1].corrections if c.action == "add")
-    assert review.withdraw_correction(world.db, mentor, correction.id).stages == engine.report.stages
+    assert corrections.withdraw_correction(world.db, mentor, correction.id).stages == engine.report.stages
 
 
 def test_corrections_wait_for_the_end_but_comments_do_not(world: World) -> None:
     mentor = world["mentor"]
     with pytest.raises(Conflict) as error:
-        review.add_finding(world.db, mentor, world.active, 0, "all.calm_pace")
+        corrections.add_finding(world.db, mentor, world.active, 0, "all.calm_pace")
     assert error.value.reason == "not_finished"
     comment = review.add_comment(world.db, mentor, world.active, 0, "Hyvä alku")
     assert comment.turn_index == 0
@@ -90,9 +91,9 @@ def test_export_corrections_labelled_set_format(world: World, tmp_path: Path) ->
     mentor = world["mentor"]
     view = review.open_attempt(world.db, mentor, world.private)
     computer = next((i, f) for i, t in enumerate(view.turns) for f in t.findings if f.finding.principle == "guidance.no_computer")
-    review.dismiss_finding(world.db, mentor, world.private, computer[0], computer[1].key)
-    review.add_finding(world.db, mentor, world.private, 1, "all.calm_pace")
-    records = {r["id"]: r for r in review.export_corrections(world.db, SYSTEM)}
+    corrections.dismiss_finding(world.db, mentor, world.private, computer[0], computer[1].key)
+    corrections.add_finding(world.db, mentor, world.private, 1, "all.calm_pace")
+    records = {r["id"]: r for r in corrections.export_corrections(world.db, SYSTEM)}
     for record in records.values():
         assert set(record) == {"id", "lang", "stage", "prev", "text", "signals"}
         assert record["lang"] == "fi" and record["signals"] == sorted(record["signals"])
@@ -101,7 +102,7 @@ def test_export_corrections_labelled_set_format(world: World, tmp_path: Path) ->
     calm = by_text["Mikä on sinulle tänään tärkeintä? Kerro vapaasti."]
     assert "calm_pace" in calm["signals"] and calm["prev"]
     # mentor of the other cohort exports nothing of cohort A
-    assert list(review.export_corrections(world.db, world["other_mentor"])) == []
+    assert list(corrections.export_corrections(world.db, world["other_mentor"])) == []
     # the CLI writes the same lines
     from simulator.cli import main
 
@@ -128,7 +129,7 @@ def test_correction_signal_mapping_rule() -> None:
     def c(action: str, principle: str) -> Correction:
         return Correction(action=action, principle_id=principle)
 
-    assert review.correction_signals(rubric, {"open_question", "computer_focus"}, [c("dismiss", "guidance.no_computer")]) \
+    assert corrections.correction_signals(rubric, {"open_question", "computer_focus"}, [c("dismiss", "guidance.no_computer")]) \
         == ({"open_question"}, 1)
-    assert review.correction_signals(rubric, set(), [c("add", "guidance.reflection")]) == ({"reflection"}, 1)
-    assert review.correction_signals(rubric, {"hurry"}, [c("dismiss", "guidance.monologue")]) == ({"hurry"}, 0)
+    assert corrections.correction_signals(rubric, set(), [c("add", "guidance.reflection")]) == ({"reflection"}, 1)
+    assert corrections.correction_signals(rubric, {"hurry"}, [c("dismiss", "guidance.monologue")]) == ({"hurry"}, 0)

@@ -22,7 +22,7 @@ from sqlalchemy import func, inspect, select
 from simulator.content.library import get_library
 from simulator.service import assignments, cohorts, practice, users
 from simulator.service.auth import SYSTEM, Principal
-from simulator.service.errors import ServiceError
+from simulator.service.errors import AttemptFinished, ServiceError
 from simulator.store import Database
 from simulator.store.models import Assignment, Attempt, Cohort, CohortMember, CohortMentor, Turn, User
 
@@ -122,7 +122,7 @@ def test_any_reply_is_stored_whole_or_refused_without_a_trace(
         after = _counts(db)
         if not ok:
             assert after == before, f"{type(result).__name__} left rows behind"
-            if isinstance(result, practice.AttemptFinished):
+            if isinstance(result, AttemptFinished):
                 current["attempt"] = practice.start_attempt(db, trainee, scenario, seed=4)
             return
         assert after == {**before, "turns": before["turns"] + 1}

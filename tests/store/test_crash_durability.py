@@ -77,6 +77,7 @@ def _zygote(url: str, user_id: int) -> None:  # pragma: no cover - runs in a sub
 def _life(url: str, user_id: int, scripts: dict[str, list[str]], log_path: str) -> None:  # pragma: no cover
     """Play back to back, writing ``ACK attempt index`` after each reply() returned."""
     from simulator.service import practice
+    from simulator.service.errors import AttemptFinished
     from simulator.service.auth import Principal
     from simulator.store import Database
 
@@ -103,7 +104,7 @@ def _life(url: str, user_id: int, scripts: dict[str, list[str]], log_path: str) 
             continue
         try:
             turn = practice.reply(db, me, attempt.id, replies[index], expected_index=index)
-        except practice.AttemptFinished:
+        except AttemptFinished:
             say(f"CLOSED {attempt.id}")
             continue
         say(f"ACK {attempt.id} {turn.index}")

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.content.library import get_library
 from simulator.paths import CONTENT_ENV, content_root
-from simulator.service import content_status, practice
+from simulator.service import catalogue, content_status
 from simulator.service.auth import Principal
 from simulator.service.errors import Forbidden
 from simulator.store import Database
@@ -99,7 +99,7 @@ def test_other_scenarios_still_work_for_a_trainee(
     trainee = next(p for p in _principals(ui_db) if p.role == "trainee")
     with pytest.raises(Forbidden):
         content_status.content_issues(trainee)
-    assert BROKEN not in {card.id for card in practice.list_scenarios(trainee)}
+    assert BROKEN not in {card.id for card in catalogue.list_scenarios(trainee)}
 
 
 def test_content_issues_are_for_admins_only(broken_content: tuple[Path, int], ui_db: Database) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.service import auth, cohorts, users
+from simulator.service import auth, cohorts, sharing, users
 from simulator.service.auth import SYSTEM
 from simulator.store import Database
 from simulator.ui.i18n import translate
@@ -29,9 +29,8 @@ def _two_person_cohort(ui_db: Database) -> None:
         cohorts.join_cohort(ui_db, member, cohorts.create_invitation(ui_db, mentor, cohort.id).code)
     finished_attempt(ui_db, "trainee", "trainee", ["Hei, tervetuloa! Olen Maija.", "Mitä sinulle kuuluu?"])
     theirs = finished_attempt(ui_db, "salainen", "salainen-123", ["Katson koneelta tietosi."])
-    from simulator.service import dashboard
 
-    dashboard.share_attempt(ui_db, auth.login(ui_db, "salainen", "salainen-123")[0], theirs)
+    sharing.share_attempt(ui_db, auth.login(ui_db, "salainen", "salainen-123")[0], theirs)
 
 
 def test_cohort_view_is_anonymous_and_sharing_works(

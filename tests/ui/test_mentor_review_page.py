@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.service import auth, cohorts, practice
+from simulator.service import auth, cohorts, debrief
 from simulator.store import Database
 from simulator.ui.components.text import escape
 from simulator.ui.i18n import translate
@@ -55,7 +55,7 @@ def test_dismiss_asks_why_and_can_be_undone(
     app: Callable[..., AppTest], login_token: Callable[..., str], ui_db: Database, reviewed: int
 ) -> None:
     trainee, _ = auth.login(ui_db, "trainee", "trainee")
-    engine_overall = practice.debrief(ui_db, trainee, reviewed).report.overall
+    engine_overall = debrief.debrief(ui_db, trainee, reviewed).report.overall
     at = go(app(login_token("mentor")).run(), "mentor_review")
     first = _dismiss_buttons(at, reviewed)[0]
     assert first.label == fi("mentor.review.dismiss") and first.label != "Poista"
@@ -72,7 +72,7 @@ def test_dismiss_asks_why_and_can_be_undone(
     shown = _texts(at)
     assert f":gray-badge[{escape(fi('mentor.review.dismissed'))}]" in shown
     assert escape(fi("mentor.review.reason.other")) in shown and "Tervehdys oli kohtelias muoto." in shown
-    dismissed_score = practice.debrief(ui_db, trainee, reviewed).report.overall
+    dismissed_score = debrief.debrief(ui_db, trainee, reviewed).report.overall
     assert escape(fi("mentor.review.rescored", overall=dismissed_score)) in shown
 
     undo = next(b for b in at.button if str(b.key).endswith("_undo"))
@@ -81,7 +81,7 @@ def test_dismiss_asks_why_and_can_be_undone(
     shown = _texts(at)
     assert escape(fi("mentor.review.undone_dismiss", overall=engine_overall)) in shown
     assert fi("mentor.review.withdrawn", author="Demo Mentori", date="")[:8] in shown, "kept in the history"
-    assert practice.debrief(ui_db, trainee, reviewed).report.overall == engine_overall
+    assert debrief.debrief(ui_db, trainee, reviewed).report.overall == engine_overall
 
 
 def test_an_added_finding_can_be_removed_on_the_page(

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import cohorts, dashboard, practice
+from simulator.service import cohorts, dashboard, practice, sharing
 from simulator.service.auth import Principal
 from simulator.service.dashboard import CohortPositionView, Position
 from simulator.service.errors import ServiceError
@@ -145,7 +145,7 @@ def _share(principal: Principal) -> None:
 
 def _set_shared(principal: Principal, attempt_id: int, shared: bool) -> None:
     try:
-        dashboard.share_attempt(get_db(), principal, attempt_id, shared)
+        sharing.share_attempt(get_db(), principal, attempt_id, shared)
     except ServiceError as error:
         _refuse(error)
         return
@@ -165,7 +165,7 @@ def _shared(principal: Principal, view: CohortPositionView, language: str) -> No
     }
     chosen = st.selectbox(t("cohort.shared_choose"), list(labels), format_func=labels.__getitem__, key=SHARED_KEY)
     try:
-        attempt = dashboard.read_shared_attempt(get_db(), principal, chosen)
+        attempt = sharing.read_shared_attempt(get_db(), principal, chosen)
     except ServiceError as error:
         _refuse(error)
         return

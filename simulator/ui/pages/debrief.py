@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import exports, formatting, practice
+from simulator.service import debrief, exports, formatting, practice
 from simulator.service.errors import ServiceError
 from simulator.service.views import AttemptSummary, DebriefView
 from simulator.ui.components import errors, fmt, routing
@@ -39,7 +39,7 @@ def render() -> None:
         return
     _chooser(finished, attempt_id)
     try:
-        view = practice.debrief(db, principal, attempt_id)
+        view = debrief.debrief(db, principal, attempt_id)
     except ServiceError as error:
         st.error(errors.message("debrief", error))
         routing.forget_attempt("debrief")

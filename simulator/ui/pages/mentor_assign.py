@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.service import assignments, cohorts, policy, practice
+from simulator.service import assignments, catalogue, cohorts, policy
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.ui.components import errors, flash
@@ -35,7 +35,7 @@ def render() -> None:
 
 
 def _form(principal: Principal, view: cohorts.CohortView) -> None:
-    cards = practice.list_scenarios(principal)
+    cards = catalogue.list_scenarios(principal)
     titles = {c.id: f"{c.title} ({c.language})" for c in cards}
     with st.container(border=True, key="mentor_assign_form"):
         scenario = st.selectbox(t("mentor.assign.scenario"), list(titles), format_func=titles.__getitem__,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.service import policy, review
+from simulator.service import corrections, policy, review
 from simulator.service.auth import Principal
 from simulator.service.errors import ServiceError
 from simulator.service.review import ReviewFinding, ReviewTurn, ReviewView
@@ -136,9 +136,9 @@ def _finding(principal: Principal, attempt_id: int, index: int, position: int, i
                           help=t("mentor.review.dismiss_help"), on_click=_open_dismiss, args=(key,))
         return
     with st.container(border=True, key=f"{key}_why"):
-        st.radio(t("mentor.review.dismiss_reason"), list(review.DISMISS_REASONS), key=f"{key}_reason",
+        st.radio(t("mentor.review.dismiss_reason"), list(corrections.DISMISS_REASONS), key=f"{key}_reason",
                  format_func=lambda code: t(f"mentor.review.reason.{code}"))
-        st.text_input(t("mentor.review.dismiss_note"), key=f"{key}_note", max_chars=review.NOTE_MAX)
+        st.text_input(t("mentor.review.dismiss_note"), key=f"{key}_note", max_chars=corrections.NOTE_MAX)
         yes, no = st.columns(2)
         yes.button(t("mentor.review.dismiss_confirm"), key=f"{key}_confirm", type="primary", on_click=_dismiss,
                    args=(principal, attempt_id, index, item.key, key))
@@ -154,10 +154,10 @@ def _open_dismiss(key: str | None) -> None:
 
 
 def _dismiss(principal: Principal, attempt_id: int, index: int, finding_key: str, key: str) -> None:
-    reason = st.session_state.get(f"{key}_reason") or review.DISMISS_REASONS[0]
+    reason = st.session_state.get(f"{key}_reason") or corrections.DISMISS_REASONS[0]
     note = st.session_state.get(f"{key}_note") or ""
     try:
-        report = review.dismiss_finding(get_db(), principal, attempt_id, index, finding_key, note, reason=reason)
+        report = corrections.dismiss_finding(get_db(), principal, attempt_id, index, finding_key, note, reason=reason)
     except ServiceError as error:
         flash.put(FLASH, "error", errors.message("mentor", error))
         return
@@ -167,7 +167,7 @@ def _dismiss(principal: Principal, attempt_id: int, index: int, finding_key: str
 
 def _withdraw(principal: Principal, correction_id: int, what: str) -> None:
     try:
-        report = review.withdraw_correction(get_db(), principal, correction_id)
+        report = corrections.withdraw_correction(get_db(), principal, correction_id)
     except ServiceError as error:
         flash.put(FLASH, "error", errors.message("mentor", error))
         return
@@ -209,10 +209,10 @@ def _add_form(principal: Principal, view: ReviewView, item: ReviewTurn, language
     key = f"mentor_review_add_{view.attempt.id}_{item.turn.index}"
     names = {p: (view.principle_names.get(p) or {}).get(language) or p for p in item.addable}
     principle = st.selectbox(t("mentor.review.add_principle"), list(names), format_func=names.__getitem__, key=key)
-    note = st.text_input(t("mentor.review.note"), key=f"{key}_note", max_chars=review.NOTE_MAX)
+    note = st.text_input(t("mentor.review.note"), key=f"{key}_note", max_chars=corrections.NOTE_MAX)
     if st.button(t("mentor.review.add_button"), key=f"{key}_send"):
         try:
-            review.add_finding(get_db(), principal, view.attempt.id, item.turn.index, principle, note)
+            corrections.add_finding(get_db(), principal, view.attempt.id, item.turn.index, principle, note)
         except ServiceError as error:
             refuse(error)
             return

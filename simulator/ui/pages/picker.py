@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from simulator.service import assignments, practice
-from simulator.service.errors import ServiceError
+from simulator.service import assignments, catalogue, practice
 from simulator.service.assignments import MyAssignment
+from simulator.service.errors import ServiceError
 from simulator.service.views import ScenarioCard
 from simulator.ui.components import errors, routing
 from simulator.ui.components.context import get_db, require_principal, t
@@ -31,7 +31,7 @@ def render() -> None:
         horizontal=True,
         key=LANGUAGE_FILTER_KEY,
     )
-    cards = practice.list_scenarios(principal, None if choice == "all" else choice, db=db)
+    cards = catalogue.list_scenarios(principal, None if choice == "all" else choice, db=db)
     if not cards:
         st.info(t("picker.empty"))
         return

@@ -11,7 +11,7 @@ import streamlit as st
 
 from simulator.service import assignments, practice
 from simulator.service.auth import Principal
-from simulator.service.errors import ServiceError
+from simulator.service.errors import ReplyRefused, ServiceError, StaleReply
 from simulator.service.views import AttemptView
 from simulator.store import Database
 from simulator.ui.components import errors, fmt, routing
@@ -214,11 +214,11 @@ def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> b
         shown = st.session_state.get(SHOWN_KEY)
         expected = shown[1] if isinstance(shown, tuple) and shown[0] == view.id else view.next_index
         practice.reply(db, principal, view.id, text, expected_index=expected)
-    except practice.ReplyRefused as error:
+    except ReplyRefused as error:
         kept = error.code in ("too_long", "invalid_characters")  # the typed text is kept to copy
         st.session_state[NOTICE_KEY] = (error.code, text) if kept else ("empty", "")
         return False
-    except practice.StaleReply as error:  # another tab moved the conversation on: keep the text
+    except StaleReply as error:  # another tab moved the conversation on: keep the text
         st.session_state[NOTICE_KEY] = ("stale", (errors.message("practice", error), text))
         return False
     except ServiceError as error:

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.service import practice
+from simulator.service import progress
 from simulator.service.errors import ServiceError
 from simulator.service.views import ProgressView
 from simulator.ui.components import errors, routing
@@ -22,7 +22,7 @@ def render() -> None:
     language = ui_language()
     st.title(t("progress.title"))
     try:
-        view = practice.progress(get_db(), principal)
+        view = progress.progress(get_db(), principal)
     except ServiceError as error:
         st.error(errors.message("progress", error))
         return
