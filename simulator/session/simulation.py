@@ -7,7 +7,6 @@ machine and the client; the service layer stores what comes back.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import replace
 
 from simulator.content.rubric import Rubric
@@ -21,6 +20,7 @@ from simulator.engine.machine import machine_for
 from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
 from simulator.language import MeetingContext, SignalHit, get_detector, language_marks, meeting_marks
+from simulator.language.sentences import split_sentences
 from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import repeats_earlier, score_reply
 
@@ -71,12 +71,15 @@ def _without_jargon(turn: TurnRecord) -> str:
 
 
 def _task_sentences(text: str, records: list[SignalRecord]) -> list[str]:
-    """The sentence around each task signal (``TASK_SIGNALS``), as the worker wrote it."""
+    """The sentence around each task signal (``TASK_SIGNALS``), as the worker wrote it, without
+    its closing mark: the detector's own sentences, so "klo 9.30" or "esim." cut no task in two."""
+    sentences = split_sentences(text)
     out: list[str] = []
     for record in records:
-        start = max(text.rfind(mark, 0, record.span.start) for mark in ".!?\n") + 1
-        ends = [i for i in (text.find(mark, record.span.end) for mark in ".!?\n") if i != -1]
-        sentence = text[start : min(ends) if ends else len(text)].strip()
+        around = [s for s in sentences if s.start <= record.span.start < s.end]
+        if not around:
+            continue
+        sentence = text[around[0].start : around[0].end].rstrip(".!?\u2026 ")
         if sentence and sentence not in out:
             out.append(sentence)
     return out
@@ -94,7 +97,7 @@ def closing_text(template: str, state: SessionState) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [part for part in re.split(r"(?<=[.!?])\s+", text) if part]
+    return [text[span.start : span.end] for span in split_sentences(text)]
 
 
 def _explained_terms_dropped(
