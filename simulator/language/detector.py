@@ -68,7 +68,7 @@ class Detector:
         self.lexicon = Lexicon(finnish.candidate_forms if rules.lang == "fi" else english.candidate_forms)
         self._classes = rules.classes
         self._document = document
-        self._issues = []
+        self._issues: list[ContentIssue] = []
         self.fillers = self._compile(rules.fillers, ("fillers",))
         self.evaluators: list[Evaluator] = []
         self.combiners: list[CombineEvaluator] = []

@@ -6,9 +6,9 @@ machine and the client; the service layer stores what comes back.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 
+from simulator.content.common import is_stage
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
@@ -206,16 +206,17 @@ class Simulation:
             explained=[_without_jargon(t) for t in state.turns],
         )
         detector = get_detector(state.language)
-        if USE_LEARNED_DETECTION:
-            detect = functools.partial(detector.detect, rules_only=RULES_ONLY_SIGNALS)
-        else:
-            detect = detector.rule_hits
         scenario = self.scenario
         points_index = key_point_index(scenario)
         meant = meant_key_points(text, points_index) if points_index is not None else set()
         explaining = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
         explained_points = [*state.key_points, *(meant & {point.id for point in scenario.key_points})]
-        hits = _explained_terms_dropped(detect(text, stage=stage, context=context, marks=True), text, scenario, explained_points)
+        detected = (
+            detector.detect(text, stage=stage, context=context, marks=True, rules_only=RULES_ONLY_SIGNALS)
+            if USE_LEARNED_DETECTION
+            else detector.rule_hits(text, stage=stage, context=context, marks=True)
+        )
+        hits = _explained_terms_dropped(detected, text, scenario, explained_points)
         signals = [
             SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
             for hit in hits
@@ -328,8 +329,11 @@ class Simulation:
             raise SessionClosed("the meeting has ended")
         if self.state.hints_used >= MAX_HINTS:
             raise ReplyRejected("hint_limit", f"at most {MAX_HINTS} hints per attempt")
+        stage = self.state.stage
+        if not is_stage(stage):  # only a finished meeting is in no stage
+            raise SessionClosed("the meeting has ended")
         self.state.hints_used += 1
-        return self.rubric.stages[self.state.stage].hint.get(language)  # type: ignore[index]
+        return self.rubric.stages[stage].hint.get(language)
 
     def end(self) -> SessionReport:
         """Close the meeting (idempotent) and return the report."""

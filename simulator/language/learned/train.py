@@ -153,7 +153,7 @@ def main(languages: tuple[str, ...] = ("fi", "en"), out_dir: Path | None = None)
     written = []
     for lang in languages:
         path = (out_dir / f"weights_{lang}.npz") if out_dir else weights_path(lang)
-        np.savez_compressed(path, **train_language(lang))
+        np.savez_compressed(path, allow_pickle=False, **train_language(lang))  # plain arrays only
         written.append(path)
     return written
 
