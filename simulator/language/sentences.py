@@ -38,6 +38,8 @@ _NUMBERED_RE = re.compile(r"\s*\d{1,2}\.\s+")
 # the word just before a dot, inner dots included ("esim", "e.g", "7.12", "www.kela.fi")
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)$")
 _LOOK_BACK = 64  # characters searched for that word: abbreviations are short
+# the first character of what follows, past space and opening quotes or brackets
+_NEXT_RE = re.compile(r"\s*[\"'(\[]*(\S)")
 
 # abbreviations that introduce what follows: a dot after them never ends a sentence
 LEADING_ABBREVIATIONS = frozenset(
@@ -118,19 +120,20 @@ def _add(spans: list[SentenceSpan], text: str, start: int, end: int, mark: str) 
 
 def _capital_next(folded: str, position: int, line_end: int) -> bool:
     """The next word on the line starts with a capital (opening quotes and brackets skipped)."""
-    following = folded[position:line_end].lstrip().lstrip("\"'([")
-    return following[:1].isupper()
+    following = _NEXT_RE.match(folded, position, line_end)
+    return following is not None and following.group(1).isupper()
 
 
 def _ends_sentence(folded: str, match: re.Match[str], line_end: int) -> bool:
     """Whether the punctuation run in ``match`` (outside any quote) closes a sentence."""
     run = match.group(1)
-    if "!" in run or "?" in run or not folded[match.end() : line_end].strip():
+    if "!" in run or "?" in run or _NEXT_RE.match(folded, match.end(), line_end) is None:
         return True
     capital_next = _capital_next(folded, match.end(), line_end)
     if run != ".":  # an ellipsis: a pause unless a new sentence visibly starts
         return capital_next
-    word = _WORD_BEFORE_RE.search(folded, max(0, match.start() - _LOOK_BACK), match.start())
+    chunk = folded[max(0, match.start() - _LOOK_BACK) : match.start()].rsplit(None, 1)
+    word = _WORD_BEFORE_RE.search(chunk[-1]) if chunk else None
     if word is None:
         return True
     before = word.group(1)
