@@ -75,7 +75,7 @@ def check_signal_rules(paths: list[Path]) -> list[ContentIssue]:
     """Signal-rule files are validated by the language package's own loader."""
     if not paths:
         return []
-    from simulator.language.rules import validate_rule_file
+    from simulator.language.detector import validate_rule_file
 
     issues: list[ContentIssue] = []
     for path in paths:

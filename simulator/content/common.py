@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +12,12 @@ LANGUAGES: tuple[Language, ...] = ("fi", "en")
 Stage = Literal["empathy", "guidance", "advisory", "farewell"]
 STAGES: tuple[Stage, ...] = ("empathy", "guidance", "advisory", "farewell")
 CLOSED = "closed"
+
+
+def is_stage(name: str) -> TypeGuard[Stage]:
+    """Whether a stored stage name is one of the four stages (``closed`` is not): lets a
+    plain string index the content's per-stage tables."""
+    return name in STAGES
 
 
 class StrictModel(BaseModel):

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, Topic
+from simulator.content.common import is_stage
+from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, StageLines, Topic
 from simulator.engine.intent import Route
 from simulator.engine.memory import fill
 from simulator.engine.state import SessionState
@@ -174,10 +175,10 @@ def respond(
     ids = [reaction.id for reaction in reactions]
     fallbacks = scenario.fallbacks
 
-    def made(picked: tuple[ClientLine, str] | None, kind: str, **extra: object) -> ClientResponse | None:
+    def made(picked: tuple[ClientLine, str] | None, kind: str) -> ClientResponse | None:
         if picked is None:
             return None
-        return ClientResponse(line=picked[0], text=picked[1], trust_after=trust, reactions=ids, kind=kind, **extra)  # type: ignore[arg-type]
+        return ClientResponse(line=picked[0], text=picked[1], trust_after=trust, reactions=ids, kind=kind)
 
     faults = [r for r in reactions if r.lines and r.trust < 0]
     if faults:  # the client reacts to a fault before anything else
@@ -205,7 +206,9 @@ def respond(
         found = made(chooser.pick(_by_priority(speaking)), "reaction")
         if found:
             return found
-    stage_lines = scenario.lines.get(ctx.stage_after) or scenario.lines[ctx.stage]  # type: ignore[index]
+    stage_lines = _stage_lines(scenario, ctx.stage_after) or _stage_lines(scenario, ctx.stage)
+    if stage_lines is None:
+        raise KeyError(f"scenario {scenario.id!r} has no lines for stage {ctx.stage!r}")
     band = scenario.trust.band(trust)
     order = {"low": ("low", "mid", "high"), "mid": ("mid", "low", "high"), "high": ("high", "mid", "low")}[band]
     found = made(chooser.pick(getattr(stage_lines, band)), "pool")
@@ -239,7 +242,7 @@ def _answer(
         if fallbacks is None or route.general:
             return None  # an invitation to talk: the stage's ordinary lines answer it
         if route.close:
-            labels = [_topic(scenario, item).label for item in route.close if _topic(scenario, item)]
+            labels = [topic.label for topic in (_topic(scenario, item) for item in route.close) if topic is not None]
             joiner = " vai " if scenario.language == "fi" else " or "
             return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(labels)}), "clarify")
         return response(chooser.pick_stable(fallbacks.unknown, route.question.lower()), "unknown")
@@ -261,6 +264,11 @@ def _answer(
             return found
     lines = [*topic.answers.full, *topic.answers.partial] if level >= 1 else topic.answers.evasive
     return response(chooser.pick(lines), "topic", topic.id, LEVELS[level])
+
+
+def _stage_lines(scenario: Scenario, stage: str) -> StageLines | None:
+    """The stage's ordinary lines; None for ``closed`` (the meeting's end has none)."""
+    return scenario.lines.get(stage) if is_stage(stage) else None
 
 
 def _topic(scenario: Scenario, topic_id: str) -> Topic | None:

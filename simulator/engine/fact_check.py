@@ -16,9 +16,9 @@ from __future__ import annotations
 from simulator.content.errors import ContentIssue
 from simulator.content.library import Library
 from simulator.content.scenario import Scenario
-from simulator.content.yaml_loader import LocatedDocument
+from simulator.content.yaml_loader import FieldPath, LocatedDocument
 from simulator.engine.intent import decide, key_point_index, topic_index
-from simulator.engine.matcher import IntentIndex, Unit, units_of, words_of
+from simulator.engine.matcher import IntentIndex, Match, Unit, units_of, words_of
 from simulator.engine.key_points import MEANING_THRESHOLD
 from simulator.language.text import tokenise
 
@@ -60,14 +60,14 @@ def _check_items(
     scenario: Scenario | None = None,
 ) -> list[ContentIssue]:
     issues: list[ContentIssue] = []
-    overlaps: dict[tuple[str, str], tuple[tuple[object, ...], str]] = {}  # (item, other) -> first path, example
+    overlaps: dict[tuple[str, str], tuple[FieldPath, str]] = {}  # (item, other) -> first path, example
     example_no = 0
     positions = _positions(section, scenario)
     for item_no, examples in enumerate(examples_per_item):
         item = index.items[item_no]
         for number, example in enumerate(examples):
             units = _units(index, example)
-            path = (section, positions[item_no], "examples", number)
+            path: FieldPath = (section, positions[item_no], "examples", number)
             matches = index.score_units(units)
             winner, close, _ = decide(matches) if threshold is None else _top(matches, threshold)
             if winner != item:
@@ -84,7 +84,7 @@ def _check_items(
         if (other, item) in overlaps and item < other:  # each mutual pair once
             issues.append(
                 doc.issue(
-                    path,  # type: ignore[arg-type]
+                    path,
                     f"topics {item!r} and {other!r} overlap: held out, {example!r} routes to {other!r} "
                     f"and {overlaps[(other, item)][1]!r} to {item!r}; give each its own words",
                     severity="warning",
@@ -93,7 +93,8 @@ def _check_items(
     return issues
 
 
-def _top(matches, threshold: float):  # type: ignore[no-untyped-def]
+def _top(matches: list[Match], threshold: float) -> tuple[str | None, tuple[str, ...], float]:
+    """Like :func:`decide` without the lead over the runner-up: key points may share words."""
     if matches and matches[0].score >= threshold:
         return matches[0].item, (), matches[0].score
     return None, (), matches[0].score if matches else 0.0

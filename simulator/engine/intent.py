@@ -23,7 +23,7 @@ import yaml
 
 from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, units_of
 from simulator.language import english, finnish
-from simulator.language.text import Text, tokenise
+from simulator.language.text import Text, Token, tokenise
 
 if TYPE_CHECKING:
     from simulator.content.scenario import Scenario
@@ -140,7 +140,7 @@ def _rank(candidate: Route) -> tuple[int, float]:
     return (3 if candidate.topic else 2 if candidate.close else 1 if candidate.general else 0, candidate.score)
 
 
-def _sentence_tokens(parsed: Text, sentence: int, language: str):  # type: ignore[no-untyped-def]
+def _sentence_tokens(parsed: Text, sentence: int, language: str) -> list[Token]:
     tokens = parsed.sentence_tokens(sentence)
     return english.split_contractions(tokens) if language == "en" else tokens
 

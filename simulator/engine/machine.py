@@ -52,6 +52,8 @@ class StageModel:
     """The object ``transitions`` drives; ``state`` is the current stage."""
 
     state: str
+    # added by transitions.Machine: fire the named event; False when no guarded edge let it through
+    trigger: Callable[..., bool]
 
     def __init__(self) -> None:
         self.turns_in_stage = 0
@@ -62,7 +64,9 @@ def _guard(edge: FlowTransition) -> Callable[[EventData], bool]:
 
     def guard(event: EventData) -> bool:
         signals: set[str] = event.kwargs.get("signals", set())
-        model: StageModel = event.model
+        model = event.model
+        if not isinstance(model, StageModel):
+            raise TypeError(f"the stage machine drives a StageModel, not {type(model).__name__}")
         return (
             model.turns_in_stage >= edge.min_turns_in_stage
             and bool(signals & wanted)

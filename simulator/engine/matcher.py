@@ -229,20 +229,20 @@ class IntentIndex:
                     df[unit.head].add(item_no)
                     for key, weight in unit.keys:
                         index.postings.setdefault(key, []).append((example_no, unit_no, weight))
-                        known = index.item_keys[item_no]
-                        known[key] = max(known.get(key, 0.0), weight)
+                        vocabulary = index.item_keys[item_no]
+                        vocabulary[key] = max(vocabulary.get(key, 0.0), weight)
         total = max(1, len(items))
         key_items: dict[str, set[int]] = defaultdict(set)
-        for item_no, known in enumerate(index.item_keys):
-            for key in known:
+        for item_no, vocabulary in enumerate(index.item_keys):
+            for key in vocabulary:
                 key_items[key].add(item_no)
         top = math.log(1.0 + total)
         index.key_share = {key: math.log(1.0 + total / len(owners)) / top for key, owners in key_items.items()}
         index.idf = {head: math.log(1.0 + total / len(owners)) for head, owners in df.items()}
         index.max_idf = math.log(1.0 + total)
         index.vocabulary = sorted(df)
-        for item_no, known in enumerate(index.item_keys):
-            for key, weight in known.items():
+        for item_no, vocabulary in enumerate(index.item_keys):
+            for key, weight in vocabulary.items():
                 index.key_items.setdefault(key, {})[item_no] = weight
         index.example_mass = [sum(index._known_weight(unit) for unit in units) or 1.0 for _, units in index.examples]
         return index
@@ -271,7 +271,7 @@ class IntentIndex:
     def _share(self, key: str) -> float:
         """A key counts less the more items share it (measured on held-out examples: a
         discount on loose keys only routed more questions to the wrong topic)."""
-        return self.key_share.get(key, 1.0) ** KEY_SHARE_POWER
+        return math.pow(self.key_share.get(key, 1.0), KEY_SHARE_POWER)
 
     def _keys_without(self, item_no: int, exclude: int | None) -> dict[str, float]:
         """An item's vocabulary without one example (held-out validation must not see it)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os.path
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from simulator.language.analysis import Analysis
@@ -24,6 +24,9 @@ from simulator.language.text import tokenise
 
 # Signals a word the client used first cannot make: the worker is echoing the client.
 ECHO_SIGNALS = frozenset({"jargon", "hurry"})
+
+# whether the term at tokens [first, end) is explained before token ``stop`` (the jargon rules' test)
+Explained = Callable[[Analysis, int, int, int], bool]
 
 # Helper signals (leading "_" in the rule files) that the session may read as context marks,
 # plus the marks this module and the scoring make. None of them is one of the 27 signals of
@@ -124,7 +127,7 @@ def known_to_client(analysis: Analysis, hit: Hit, context: MeetingContext) -> bo
     return whole_words or any(_in(known, n) for n in _content_norms(analysis, hit))
 
 
-def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained) -> list[Hit]:
+def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained: Explained) -> list[Hit]:
     """Jargon hits for the persona's ``unknown_words``, unless quoted or explained right there."""
     hits = []
     for word in context.unknown_words:
@@ -150,7 +153,7 @@ def unknown_word_hits(analysis: Analysis, context: MeetingContext, explained) ->
     return hits
 
 
-def apply_context(analysis: Analysis, hits: list[Hit], context: MeetingContext | None, explained) -> list[Hit]:
+def apply_context(analysis: Analysis, hits: list[Hit], context: MeetingContext | None, explained: Explained) -> list[Hit]:
     """Drop what the meeting shows is no fault; add the persona's unknown words as jargon."""
     if context is None:
         return hits
@@ -193,8 +196,8 @@ def reply_language(text: str) -> str | None:
         return None
     scores = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     scores["fi"] += sum(1 for w in words if "ä" in w or "ö" in w)
-    best = max(scores, key=scores.get)
-    other = min(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
+    other = min(scores, key=scores.__getitem__)
     if scores[best] >= 2 and scores[best] >= 2 * max(1, scores[other]):
         return best
     return None

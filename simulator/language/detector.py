@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.content.errors import ContentError
+from simulator.content.errors import ContentError, ContentIssue
 from simulator.content.yaml_loader import LocatedDocument, parse_yaml, validate_document
 from simulator.language import english, finnish
 from simulator.language.analysis import Analysis, analyse
@@ -68,7 +68,7 @@ class Detector:
         self.lexicon = Lexicon(finnish.candidate_forms if rules.lang == "fi" else english.candidate_forms)
         self._classes = rules.classes
         self._document = document
-        self._issues = []
+        self._issues: list[ContentIssue] = []
         self.fillers = self._compile(rules.fillers, ("fillers",))
         self.evaluators: list[Evaluator] = []
         self.combiners: list[CombineEvaluator] = []
@@ -255,6 +255,22 @@ def load_detector(path: Path, learned: bool = False) -> Detector:
     document = parse_yaml(path)
     rules = validate_document(document, SignalRules)
     return Detector(rules, document, learned=learned)
+
+
+def validate_rule_file(path: Path) -> list[ContentIssue]:
+    """Located issues of one signal-rule file (schema, pattern syntax, word classes); [] when valid.
+
+    Used by ``simulator validate``. It lives beside the loader rather than in ``rules.py``
+    because only compiling the rules catches unknown ``@classes``, and the rule format must
+    not depend on the detector built from it (that import closed a cycle).
+    """
+    try:
+        load_detector(Path(path))
+    except ContentError as exc:
+        return list(exc.issues)
+    except Exception as exc:  # noqa: BLE001 - a file that breaks the loader is that file's issue
+        return [ContentIssue(Path(path), None, "", f"could not be loaded ({type(exc).__name__}: {str(exc)[:200]})")]
+    return []
 
 
 def _sentence_of(analysis: Analysis, offset: int) -> int:

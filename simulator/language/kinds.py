@@ -409,10 +409,10 @@ class CombineEvaluator:
 
     def apply(self, hits: list[Hit]) -> list[Hit]:
         rule = self.rule
+        groups: dict[int | None, list[Hit]] = {}  # sentence index -> its hits; None: the whole reply
         if rule.scope == "reply":
-            groups = {None: hits}
+            groups[None] = hits
         else:
-            groups = {}
             for hit in hits:
                 groups.setdefault(hit.sentence, []).append(hit)
         result = list(hits)

@@ -113,7 +113,7 @@ class Lexicon:
                 n = len(atom_word)
                 if len(word) < n - 1:
                     continue
-                windows = (word[: n - 1], word[:n], word[: n + 1])
+                windows: tuple[str, ...] = (word[: n - 1], word[:n], word[: n + 1])
             else:
                 if abs(len(word) - len(atom_word)) > allowed:
                     continue

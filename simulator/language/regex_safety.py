@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import re
 import string
-from re import _constants as C  # noqa: N812 - the parser's opcode names
-from re import _parser
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # typeshed describes the parser under its old public names, which now warn on import
+    import sre_constants as C  # noqa: N812 - the parser's opcode names
+    import sre_parse as _parser
+else:
+    from re import _constants as C  # noqa: N812 - the parser's opcode names
+    from re import _parser
 
 UNBOUNDED_OVER = 16  # a repeat allowing more than this many rounds counts as unbounded
 # The characters we reason about: enough to tell the classes of a pattern apart.
@@ -53,7 +58,7 @@ def check_regex(expression: str, flags: int = 0) -> None:
     """Raise :class:`UnsafeRegex` (or ``re.error``) when ``expression`` is unsafe or invalid."""
     re.compile(expression, flags)
     parsed = _parser.parse(expression, flags)
-    _check_sequence(list(parsed), inside_unbounded=False)
+    _check_sequence(list(parsed.data), inside_unbounded=False)
 
 
 def _unbounded(max_count: int) -> bool:

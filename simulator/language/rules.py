@@ -18,12 +18,10 @@ Pattern syntax (used by every field holding patterns), one string = a word seque
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from simulator.content.errors import ContentError, ContentIssue
 from simulator.language.regex_safety import UnsafeRegex, check_regex
 
 
@@ -243,18 +241,3 @@ class SignalRules(BaseModel):
     fillers: list[Pattern] = Field(default_factory=list, description="words skipped before a sentence-start anchor")
     rules: list[Rule] = Field(min_length=1)
 
-
-def validate_rule_file(path: Path) -> list[ContentIssue]:
-    """Located issues of one signal-rule file (schema, pattern syntax, word classes); [] when valid.
-
-    Used by ``simulator validate``; compiling the rules also catches unknown ``@classes``.
-    """
-    from simulator.language.detector import load_detector
-
-    try:
-        load_detector(Path(path))
-    except ContentError as exc:
-        return list(exc.issues)
-    except Exception as exc:  # noqa: BLE001 - a file that breaks the loader is that file's issue
-        return [ContentIssue(Path(path), None, "", f"could not be loaded ({type(exc).__name__}: {str(exc)[:200]})")]
-    return []

@@ -16,9 +16,11 @@ from simulator.content.rubric import (
     ClientFirstPrinciple,
     FarewellClosePrinciple,
     KeyPointsPrinciple,
+    OutcomeKey,
     RealQuestionPrinciple,
     Rubric,
     SessionPrinciple,
+    SignalPrinciple,
     StageOrderPrinciple,
     StagesVisitedPrinciple,
     StageTimePrinciple,
@@ -125,8 +127,8 @@ def build_report(
         stage: (_stage_score(rubric, stage, by_stage[stage]) if stage in visited else None) for stage in STAGES
     }
     counts = _counts(state)
-    session_findings = [_session_finding(p, rubric, scenario, state, counts, visited) for p in rubric.session_principles]
-    session_findings = [f for f in session_findings if f is not None]
+    judged = [_session_finding(p, rubric, scenario, state, counts, visited) for p in rubric.session_principles]
+    session_findings = [f for f in judged if f is not None]
     session_total = sum(p.weight for p in rubric.session_principles)
     session_earned = sum(f.weight for f in session_findings if f.polarity == "positive")
     session_score = 100.0 * session_earned / session_total if session_total else 100.0
@@ -324,7 +326,7 @@ def _missing_core(
     for principle in rubric.principles:
         if not principle.core or principle.polarity != "positive":
             continue
-        if principle.requires and not set(principle.signals) & seen:
+        if isinstance(principle, SignalPrinciple) and principle.requires and not set(principle.signals) & seen:
             continue
         stages = [s for s in principle.stages if s in visited]
         if stages and not any(f.principle == principle.id for s in stages for f in by_stage[s]):
@@ -354,7 +356,7 @@ def _outcomes(
     share = len(report.key_points_covered) / total_points if total_points else 1.0
     hidden = report.real_question_disclosed is False
     trust_low = trust[-1] < scenario.trust.low_below
-    failed = {  # outcome -> the conditions that failed, in the order the debrief names them
+    failed: dict[OutcomeKey, list[str]] = {  # outcome -> the conditions that failed, in the order the debrief names them
         "heard": [code for code, bad in (("no_reflection", "reflection" not in signals), ("trust_fell", not trust_kept),
                                           ("real_question_hidden", hidden)) if bad],
         "answered": [code for code, bad in (("few_key_points", share < 0.5), ("real_question_hidden", hidden),
@@ -368,7 +370,7 @@ def _outcomes(
     outcomes = []
     for key, reasons in failed.items():
         met = not reasons
-        text = rubric.outcomes[key]  # type: ignore[index]
+        text = rubric.outcomes[key]
         explanation = text.met if met else text.not_met
         outcomes.append(
             OutcomeResult(

@@ -141,8 +141,8 @@ def _plain_language_spans(principle: PlainLanguagePrinciple, scenario: Scenario,
     spans: list[Span] = []
     if max_words:
         for sentence in sentences(reply):
-            if word_count(sentence.group()) > max_words:
-                spans.append(_span(reply, sentence.start(), sentence.end()))
+            if word_count(reply[sentence.start : sentence.end]) > max_words:
+                spans.append(_span(reply, sentence.start, sentence.end))
     if max_chars:
         for word in words(reply):
             if len(word.group()) > max_chars and not any(s.start <= word.start() < s.end for s in spans):

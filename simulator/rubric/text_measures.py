@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from simulator.language.sentences import SentenceSpan, split_sentences
+
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
 def words(text: str) -> list[re.Match[str]]:
@@ -23,6 +24,7 @@ def talk_ratio(trainee_words: int, client_words: int) -> float | None:
     return round(trainee_words / client_words, 2) if client_words else None
 
 
-def sentences(text: str) -> list[re.Match[str]]:
-    """Sentence-like stretches split at ., ! ? and line breaks, blanks dropped."""
-    return [match for match in _SENTENCE.finditer(text) if match.group().strip()]
+def sentences(text: str) -> list[SentenceSpan]:
+    """The sentences the detector sees (the language layer's splitter), so plain-language
+    feedback marks the same sentences the signals were found in."""
+    return split_sentences(text)

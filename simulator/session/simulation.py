@@ -6,10 +6,9 @@ machine and the client; the service layer stores what comes back.
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import replace
 
+from simulator.content.common import is_stage
 from simulator.content.rubric import Rubric
 from simulator.content.scenario import Scenario
 from simulator.engine.client import LISTENING_SIGNALS, TurnContext, respond
@@ -21,6 +20,7 @@ from simulator.engine.machine import machine_for
 from simulator.engine.pacing import paced_trust
 from simulator.engine.state import SessionState, SignalRecord, Span, TurnRecord
 from simulator.language import MeetingContext, SignalHit, get_detector, language_marks, meeting_marks
+from simulator.language.sentences import split_sentences
 from simulator.rubric.report import SessionReport, build_report
 from simulator.rubric.scoring import repeats_earlier, score_reply
 
@@ -71,12 +71,15 @@ def _without_jargon(turn: TurnRecord) -> str:
 
 
 def _task_sentences(text: str, records: list[SignalRecord]) -> list[str]:
-    """The sentence around each task signal (``TASK_SIGNALS``), as the worker wrote it."""
+    """The sentence around each task signal (``TASK_SIGNALS``), as the worker wrote it, without
+    its closing mark: the detector's own sentences, so "klo 9.30" or "esim." cut no task in two."""
+    sentences = split_sentences(text)
     out: list[str] = []
     for record in records:
-        start = max(text.rfind(mark, 0, record.span.start) for mark in ".!?\n") + 1
-        ends = [i for i in (text.find(mark, record.span.end) for mark in ".!?\n") if i != -1]
-        sentence = text[start : min(ends) if ends else len(text)].strip()
+        around = [s for s in sentences if s.start <= record.span.start < s.end]
+        if not around:
+            continue
+        sentence = text[around[0].start : around[0].end].rstrip(".!?\u2026 ")
         if sentence and sentence not in out:
             out.append(sentence)
     return out
@@ -94,7 +97,7 @@ def closing_text(template: str, state: SessionState) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [part for part in re.split(r"(?<=[.!?])\s+", text) if part]
+    return [text[span.start : span.end] for span in split_sentences(text)]
 
 
 def _explained_terms_dropped(
@@ -203,16 +206,17 @@ class Simulation:
             explained=[_without_jargon(t) for t in state.turns],
         )
         detector = get_detector(state.language)
-        if USE_LEARNED_DETECTION:
-            detect = functools.partial(detector.detect, rules_only=RULES_ONLY_SIGNALS)
-        else:
-            detect = detector.rule_hits
         scenario = self.scenario
         points_index = key_point_index(scenario)
         meant = meant_key_points(text, points_index) if points_index is not None else set()
         explaining = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
         explained_points = [*state.key_points, *(meant & {point.id for point in scenario.key_points})]
-        hits = _explained_terms_dropped(detect(text, stage=stage, context=context, marks=True), text, scenario, explained_points)
+        detected = (
+            detector.detect(text, stage=stage, context=context, marks=True, rules_only=RULES_ONLY_SIGNALS)
+            if USE_LEARNED_DETECTION
+            else detector.rule_hits(text, stage=stage, context=context, marks=True)
+        )
+        hits = _explained_terms_dropped(detected, text, scenario, explained_points)
         signals = [
             SignalRecord(signal=hit.signal, span=Span(start=hit.start, end=hit.end, text=text[hit.start : hit.end]))
             for hit in hits
@@ -325,8 +329,11 @@ class Simulation:
             raise SessionClosed("the meeting has ended")
         if self.state.hints_used >= MAX_HINTS:
             raise ReplyRejected("hint_limit", f"at most {MAX_HINTS} hints per attempt")
+        stage = self.state.stage
+        if not is_stage(stage):  # only a finished meeting is in no stage
+            raise SessionClosed("the meeting has ended")
         self.state.hints_used += 1
-        return self.rubric.stages[self.state.stage].hint.get(language)  # type: ignore[index]
+        return self.rubric.stages[stage].hint.get(language)
 
     def end(self) -> SessionReport:
         """Close the meeting (idempotent) and return the report."""

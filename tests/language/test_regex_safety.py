@@ -11,7 +11,8 @@ import yaml
 
 from simulator.cli import main
 from simulator.language.regex_safety import UnsafeRegex, check_regex
-from simulator.language.rules import RegexRule, validate_rule_file
+from simulator.language.detector import validate_rule_file
+from simulator.language.rules import RegexRule
 from simulator.paths import rubrics_dir
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "regex_safety.yaml").read_text(encoding="utf-8"))

@@ -32,7 +32,8 @@ def weights_path(lang: str) -> Path:
 def vectorise(names: list[str] | tuple[str, ...], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Column indexes and values of the known features: n-grams scaled to unit norm, the rest 1."""
     unique = dict.fromkeys(names)
-    columns, fixed = [], []
+    columns: list[int] = []
+    fixed: list[int] = []
     for name in unique:
         column = vocab.get(name)
         if column is not None:
@@ -45,11 +46,13 @@ def vectorise(names: list[str] | tuple[str, ...], vocab: dict[str, int]) -> tupl
 
 def logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    result: np.ndarray = np.log(p / (1 - p))
+    return result
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    result: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return result
 
 
 @dataclass(frozen=True)

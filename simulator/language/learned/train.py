@@ -113,12 +113,16 @@ def train(sets: dict[str, Prepared], calibration: tuple[str, ...], lang: str, si
 
 
 def inputs_digest(lang: str) -> str:
-    """SHA-256 over the fitting sets, the rule file and the layer's code: what the weights depend on."""
+    """SHA-256 over the fitting sets, the rule file and the code: what the weights depend on.
+
+    The code is the layer's own and the tokeniser and sentence splitter its features read
+    (a sentence cut elsewhere changes the sentence features and the rules' hits)."""
     from simulator.language.detector import rules_path
 
     digest = hashlib.sha256()
     files = [DATA / f for _, f in sorted(FIT_SETS[lang].items())] + [rules_path(lang)]
     files += sorted(Path(__file__).parent.glob("*.py"))
+    files += [Path(__file__).parent.parent / name for name in ("text.py", "sentences.py")]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -149,7 +153,7 @@ def main(languages: tuple[str, ...] = ("fi", "en"), out_dir: Path | None = None)
     written = []
     for lang in languages:
         path = (out_dir / f"weights_{lang}.npz") if out_dir else weights_path(lang)
-        np.savez_compressed(path, **train_language(lang))
+        np.savez_compressed(path, allow_pickle=False, **train_language(lang))  # plain arrays only
         written.append(path)
     return written
 
