@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
-from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, units_of
+from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, types_of, units_of
 from simulator.language import english, finnish
 from simulator.language.text import Text, tokenise
 
@@ -70,6 +70,7 @@ class Route:
     question: str = ""
     specific: bool = False
     general: bool = False  # an invitation to talk ("Miten menee?"), not a question of fact
+    types: frozenset[str] = frozenset()  # the kinds of answer the routed question wants (who, how_long ...)
 
     @property
     def unmatched(self) -> bool:
@@ -100,6 +101,11 @@ def sentence_units(parsed: Text, sentence: int, language: str) -> list[Unit]:
     return units_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
 
 
+def sentence_types(parsed: Text, sentence: int, language: str) -> frozenset[str]:
+    """The question types one sentence asks (who, where, how long ...: ``question_types``)."""
+    return types_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
+
+
 def route(index: IntentIndex | None, text: str, language: str) -> Route:
     """Route one reply: its best-matching question sentence, else what it tells about."""
     parsed = parse(text)
@@ -110,7 +116,8 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
     best: Route | None = None
     for no in questions or range(len(parsed.sentences)):
         units = sentence_units(parsed, no, language)
-        matches = index.score_units(units)
+        types = sentence_types(parsed, no, language) if questions else frozenset()
+        matches = index.score_units(units, types=types)
         topics = [match for match in matches if match.item != GENERAL]
         if (
             matches
@@ -130,6 +137,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
             close=close,
             question=_sentence_text(parsed, no),
             specific=winner is not None and score >= SPECIFIC_FROM and sum(not u.asks for u in units) >= SPECIFIC_WORDS,
+            types=types,
         )
         if best is None or _rank(candidate) > _rank(best):
             best = candidate
@@ -153,13 +161,21 @@ def _sentence_text(parsed: Text, sentence: int) -> str:
 _INDEXES: dict[tuple[int, str], tuple[object, IntentIndex | None]] = {}
 
 
-def _cached(owner: object, kind: str, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> IntentIndex | None:
+def _cached(
+    owner: object,
+    kind: str,
+    language: str,
+    items: Sequence[tuple[str, Sequence[str]]],
+    declared: Sequence[Sequence[str]] | None = None,
+) -> IntentIndex | None:
     """Indexes are built once per loaded scenario (the identity check guards a reused id())."""
     key = (id(owner), kind)
     hit = _INDEXES.get(key)
     if hit is None or hit[0] is not owner:
-        items = [(item, examples) for item, examples in items if examples]
-        hit = (owner, IntentIndex.build(language, items) if items else None)
+        kept = [no for no, (_, examples) in enumerate(items) if examples]
+        types = [declared[no] for no in kept] if declared is not None else None
+        items = [items[no] for no in kept]
+        hit = (owner, IntentIndex.build(language, items, types) if items else None)
         _INDEXES[key] = hit
     return hit[1]
 
@@ -177,7 +193,10 @@ def topic_index(scenario: "Scenario") -> IntentIndex | None:
     if not scenario.topics:
         return None
     items = [(t.id, t.examples) for t in scenario.topics]
-    return _cached(scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))])
+    declared = [t.asks for t in scenario.topics]
+    return _cached(
+        scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))], [*declared, []]
+    )
 
 
 def key_point_index(scenario: "Scenario") -> IntentIndex | None:
