@@ -14,6 +14,7 @@ to the same lines.
 from __future__ import annotations
 
 import random
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +23,20 @@ from itertools import permutations
 from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, Topic
 from simulator.engine.intent import Route
 from simulator.engine.memory import fill
+from simulator.engine.question_types import NUMERIC, PLAIN
 from simulator.engine.state import SessionState
 
 LISTENING_SIGNALS = frozenset({"open_question", "reflection", "agenda_question"})
 LEVELS = ("evasive", "partial", "full")
+CLARIFY_OPTIONS = 2  # a person asks "this or that?", never lists three
+# A line that states a number (digits or a number word): what a how-many/how-old/how-long
+# question wants to hear.
+_NUMBER_RE = re.compile(
+    r"\d|\b(yk?si|kaks|kaksi|kolme|neljä|viis|viisi|kuus|kuusi|seitsemän|seittemän|kahdeksan|kaheksan|yhdeksän"
+    r"|yheksän|kymmenen|\w+toista|\w*kymmentä|\w*kyt|sata|\w+sataa|tuhat|puoli|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|hundred|half|once|twice)\b",
+    re.IGNORECASE,
+)
 _BAND_LEVEL = {"low": 0, "mid": 1, "high": 2}
 # Neutral nods for when every written line is spent; combined so none repeats verbatim.
 _NODS = {
@@ -200,6 +211,10 @@ def respond(
         found = _answer(scenario, state, route, trust, chooser, ids)
         if found is not None:
             return found
+    if "reflection" in ctx.signals and (route is None or route.kind != "ask"):
+        found = made(chooser.pick(_heard_lines(scenario, ctx)), "heard")
+        if found:
+            return found
     speaking = [r for r in reactions if r.lines]
     if speaking:
         found = made(chooser.pick(_by_priority(speaking)), "reaction")
@@ -239,19 +254,24 @@ def _answer(
         if fallbacks is None or route.general:
             return None  # an invitation to talk: the stage's ordinary lines answer it
         if route.close:
-            labels = [_topic(scenario, item).label for item in route.close if _topic(scenario, item)]
+            close = [found for found in (_topic(scenario, item) for item in route.close) if found is not None]
+            names = [_clarify_name(topic) for topic in close[:CLARIFY_OPTIONS]]
             joiner = " vai " if scenario.language == "fi" else " or "
-            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(labels)}), "clarify")
+            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(names)}), "clarify")
         return response(chooser.pick_stable(fallbacks.unknown, route.question.lower()), "unknown")
     topic = _topic(scenario, route.topic)
     if topic is None:
         return None
     level = min(2, _BAND_LEVEL[scenario.trust.band(trust)] + (1 if route.specific else 0))
+    if route.types & PLAIN:  # who, where from, how old, how many: a plain fact gets at least a part of the truth
+        level = max(level, 1)
+    if route.types & NUMERIC and level < 2 and not _states_number(getattr(topic.answers, LEVELS[level])):
+        level += 1  # "how much is the rent?": an answer without the number is no answer at all
     before = state.answer_levels.get(topic.id)
     if before is None or LEVELS.index(before) < level:
         for step in range(level, LEVELS.index(before) if before else -1, -1):
             lines = getattr(topic.answers, LEVELS[step])
-            found = response(chooser.pick(lines), "topic", topic.id, LEVELS[step])
+            found = response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[step])
             if found:
                 return found
     if fallbacks is not None and topic.id in state.answers:
@@ -260,7 +280,33 @@ def _answer(
         if found:
             return found
     lines = [*topic.answers.full, *topic.answers.partial] if level >= 1 else topic.answers.evasive
-    return response(chooser.pick(lines), "topic", topic.id, LEVELS[level])
+    return response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[level])
+
+
+def _states_number(lines: Sequence[ClientLine]) -> bool:
+    return any(_NUMBER_RE.search(line.text) for line in lines)
+
+
+def _pick_fitting(chooser: _Chooser, lines: Sequence[ClientLine], types: frozenset[str]) -> tuple[ClientLine, str] | None:
+    """A line that fits the kind of question first: a number for how many / how old / how long."""
+    if types & NUMERIC:
+        numeric = [line for line in lines if _NUMBER_RE.search(line.text)]
+        picked = chooser.pick(numeric) if numeric else None
+        if picked is not None:
+            return picked
+    return chooser.pick(lines)
+
+
+def _clarify_name(topic: Topic) -> str:
+    """How the client names a topic when it asks which was meant: its own words, else the label."""
+    if topic.clarify_as:
+        return topic.clarify_as
+    return topic.label[:1].lower() + topic.label[1:]
+
+
+def _heard_lines(scenario: Scenario, ctx: TurnContext) -> list[ClientLine]:
+    """The client's real question reflected back after it came out: it feels heard."""
+    return [line for d in scenario.disclosures if d.real_question and d.id in ctx.disclosed for line in d.heard]
 
 
 def _topic(scenario: Scenario, topic_id: str) -> Topic | None:
