@@ -18,15 +18,22 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import permutations
 
 from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, Topic
 from simulator.engine.intent import Route
+from simulator.engine.matcher import Unit, units_of, words_of
 from simulator.engine.memory import fill
 from simulator.engine.question_types import NUMERIC, PLAIN
 from simulator.engine.state import SessionState
+from simulator.language.text import tokenise
 
 LISTENING_SIGNALS = frozenset({"open_question", "reflection", "agenda_question"})
+# A reply that also informs, advises or wraps up is answered as such, not as being heard.
+ADVISING = frozenset(
+    {"information", "advice", "bad_news", "causal_explanation", "way_forward", "summary", "next_step", "homework", "visual_aid"}
+)
 LEVELS = ("evasive", "partial", "full")
 CLARIFY_OPTIONS = 2  # a person asks "this or that?", never lists three
 # A line that states a number (digits or a number word): what a how-many/how-old/how-long
@@ -58,6 +65,7 @@ class TurnContext:
     asked: frozenset[str] = frozenset()
     covered: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
+    reply: str = ""  # the worker's words (a reflection must echo the client's own)
 
 
 @dataclass
@@ -178,7 +186,7 @@ def respond(
     trust = clamp_trust(ctx.trust + sum(reaction.trust for reaction in reactions))
     after = TurnContext(
         ctx.stage, ctx.stage_after, ctx.signals, trust, ctx.disclosed, ctx.listening_turns,
-        ctx.asked, ctx.covered, ctx.named,
+        ctx.asked, ctx.covered, ctx.named, ctx.reply,
     )
     rng = random.Random(f"{state.seed}:{len(state.turns)}")
     chooser = _Chooser(after, state.said, set(state.used_lines), dict(slots or {}), rng)
@@ -211,13 +219,13 @@ def respond(
         found = _answer(scenario, state, route, trust, chooser, ids)
         if found is not None:
             return found
-    if "reflection" in ctx.signals and (route is None or route.kind != "ask"):
-        found = made(chooser.pick(_heard_lines(scenario, ctx)), "heard")
-        if found:
-            return found
     speaking = [r for r in reactions if r.lines]
     if speaking:
         found = made(chooser.pick(_by_priority(speaking)), "reaction")
+        if found:
+            return found
+    if "reflection" in ctx.signals and not ctx.signals & ADVISING and (route is None or route.kind != "ask"):
+        found = made(chooser.pick(_heard_lines(scenario, ctx)), "heard")
         if found:
             return found
     stage_lines = scenario.lines.get(ctx.stage_after) or scenario.lines[ctx.stage]  # type: ignore[index]
@@ -305,8 +313,34 @@ def _clarify_name(topic: Topic) -> str:
 
 
 def _heard_lines(scenario: Scenario, ctx: TurnContext) -> list[ClientLine]:
-    """The client's real question reflected back after it came out: it feels heard."""
-    return [line for d in scenario.disclosures if d.real_question and d.id in ctx.disclosed for line in d.heard]
+    """The client's real question reflected back after it came out: it feels heard.
+
+    The reflection must use the client's own words (at least ``HEARD_WORDS`` of them), so a
+    reflection of something else does not get "yes, exactly that"."""
+    return [
+        line
+        for d in scenario.disclosures
+        if d.real_question and d.id in ctx.disclosed and _shared_words(ctx.reply, d.line.text, scenario.language) >= HEARD_WORDS
+        for line in d.heard
+    ]
+
+
+HEARD_WORDS = 2
+
+
+def _shared_words(reply: str, said: str, language: str) -> int:
+    """How many content words of the reply meet a word of the client's line (forms and prefixes)."""
+    keys = _keys(said, language)
+    return sum(1 for unit in _units(reply, language) if any(key in keys for key, _ in unit.keys if not key.startswith("@")))
+
+
+@lru_cache(maxsize=256)
+def _keys(text: str, language: str) -> frozenset[str]:
+    return frozenset(key for unit in _units(text, language) for key, _ in unit.keys if not key.startswith("@"))
+
+
+def _units(text: str, language: str) -> list[Unit]:
+    return units_of(words_of(tokenise(text), language), language)
 
 
 def _topic(scenario: Scenario, topic_id: str) -> Topic | None:

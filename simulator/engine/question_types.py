@@ -36,7 +36,7 @@ _FI_WHEN = frozenset("milloin milloinka monelta".split())
 _FI_HOW = frozenset("kuinka miten mites".split())
 _FI_HOW_LONG = frozenset("kauanko kauanks kauan pitkaan".split())
 _FI_HOW_MANY = frozenset("montako montaks paljonko paljonks moneen monta paljon".split())
-_FI_DURATION = re.compile(r"^(vuo|kuuka|kuukau|viik|paiv|tunti)")
+_FI_DURATION = re.compile(r"^(vuot|vuod|vuos|kuuka|viikk|viiko|paiv|tunti|tunne|tunni)")
 _FI_AGE = re.compile(r"^(ika|ikaa|ikaan|ikasi|ikanne|ikansa)$|^(ikai|ikas)")
 _FI_WHAT = frozenset(
     "mita mika mitka millainen millaista millaisia millasta millasia minkalainen minkalaista mita mit mitas mika".split()

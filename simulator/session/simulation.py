@@ -267,6 +267,7 @@ class Simulation:
             asked=frozenset([*state.topics_asked, *asked_now]),
             covered=frozenset([*state.key_points, *points_now]),
             named=frozenset(kind for kind, words in named.items() if words),
+            reply=text,
         )
         response = respond(
             scenario, state, ctx, route=routed, form=form_reaction(text, scenario), slots=slot_values(named, state.language)
