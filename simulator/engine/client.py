@@ -276,6 +276,10 @@ def _answer(
     if route.types & NUMERIC and level < 2 and not _states_number(getattr(topic.answers, LEVELS[level])):
         level += 1  # "how much is the rent?": an answer without the number is no answer at all
     before = state.answer_levels.get(topic.id)
+    new_kind = route.types - set(state.answer_types.get(topic.id, ()))
+    if new_kind and before is not None and _BAND_LEVEL[scenario.trust.band(trust)] >= 1:
+        # "How many?" then "how old are they?": a pointed follow-up is no repeat, the client tells more
+        level = max(level, min(2, LEVELS.index(before) + 1))
     if before is None or LEVELS.index(before) < level:
         for step in range(level, LEVELS.index(before) if before else -1, -1):
             lines = getattr(topic.answers, LEVELS[step])

@@ -38,12 +38,36 @@ SPECIFIC_FROM = 0.75  # a query this close to one example, with at least
 SPECIFIC_WORDS = 2  # this many content words, is a very specific question ("how old are your kids")
 
 
+# "Could you bring the decision?" asks the client to do something, not to tell about its life.
+_REQUEST_OPENERS = {
+    "en": frozenset("could can would will".split()),
+    "fi": frozenset("voisitko voisitteko voitko voitteko viitsisitko".split()),
+}
+_REQUEST_VERBS = {
+    "en": frozenset("bring send fill come call sign take print book email mail upload remember phone".split()),
+    "fi": frozenset(
+        "tuoda tuot tuotko tuoda laheta lahettaa tayttaa tulla soittaa ottaa allekirjoittaa varata muistaa".split()
+    ),
+}
+
+
+def is_request(words: Sequence[str], language: str) -> bool:
+    """A polite request to act (*could you bring ...*, *voisitko tuoda ...*), folded words."""
+    openers, verbs = _REQUEST_OPENERS.get(language, frozenset()), _REQUEST_VERBS.get(language, frozenset())
+    if language == "fi" and words and words[0] in {"tuotko", "tuotteko", "lahetatko", "taytatko", "soitatko"}:
+        return True
+    return len(words) > 2 and words[0] in openers and any(word in verbs for word in words[1:4])
+
+
 def is_question(text: Text, sentence: int, language: str) -> bool:
-    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on."""
+    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on;
+    a polite request to act is none."""
     info = text.sentences[sentence]
+    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
+    if is_request(words, language):
+        return False
     if info.question_mark:
         return True
-    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
     if not words:
         return False
     openers = _QUESTION_WORDS.get(language, frozenset())

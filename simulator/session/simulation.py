@@ -307,6 +307,7 @@ class Simulation:
         if response.kind == "topic" and response.topic and response.level:
             state.answers[response.topic] = response.text
             state.answer_levels[response.topic] = response.level
+            state.answer_types[response.topic] = sorted({*state.answer_types.get(response.topic, ()), *routed.types})
         elif response.kind == "disclosure" and response.topic:
             state.answers[response.topic] = response.text
             state.answer_levels[response.topic] = "full"

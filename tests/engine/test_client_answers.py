@@ -80,3 +80,15 @@ def test_a_reflection_of_the_real_question_is_heard(flagship) -> None:  # type: 
         scenario, state, _ctx(70, **{**heard, "signals": frozenset({"reflection", "advice"})}), Route(kind="tell")
     )
     assert advising.kind != "heard", "advice is answered as advice"
+
+
+def test_a_follow_up_of_another_kind_tells_more_and_the_same_again_is_already_said(flagship) -> None:  # type: ignore[no-untyped-def]
+    scenario, rubric = flagship
+    simulation = Simulation.start(scenario, rubric)
+    simulation.state.trust = 55  # mid band: the count comes as a partial answer
+    count = simulation.reply("Montako lasta sulla on?")
+    assert (count.topic, count.line_kind) == ("lapset", "topic")
+    ages = simulation.reply("Minkä ikäisiä he ovat?")
+    assert ages.topic == "lapset" and ages.line_kind == "topic" and ages.client_line != count.client_line
+    again = simulation.reply("Minkä ikäisiä lapset ovat?")
+    assert again.line_kind == "already_said"

@@ -97,3 +97,16 @@ def test_declared_question_types_replace_the_inferred_ones() -> None:
     declared = IntentIndex.build("fi", items, [[], ["what_work"]])
     assert declared.item_types(1) == {"what_work"}
     assert inferred.item_types(0, exclude=0) == frozenset(), "held out, its one typed example is not seen"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("en", "Could you bring your last Kela decision?", "tell"),
+        ("en", "Could you tell me about your family?", "ask"),
+        ("fi", "Voisitko tuoda Kelan päätöksen torstaina?", "tell"),
+        ("fi", "Voisitko kertoa vähän perheestäsi?", "ask"),
+    ],
+)
+def test_a_polite_request_to_act_is_no_question_about_the_clients_life(language: str, text: str, kind: str) -> None:
+    assert route(None, text, language).kind == kind
