@@ -166,12 +166,13 @@ class Topic(StrictModel):
 class Fallbacks(StrictModel):
     """The client's lines for replies no topic or stage line fits.
 
-    ``clarify`` may use ``{options}`` (the labels of the topics that were close);
+    ``clarify`` may use ``{options}`` (the two closest topics in the client's words:
+    their ``clarify_as``, else their labels);
     ``already_said`` may use ``{answer}`` (what the client answered before).
     """
 
     unknown: list[ClientLine] = Field(min_length=1, description="a question nothing on the fact sheet answers")
-    clarify: list[ClientLine] = Field(min_length=1, description="two topics were equally close")
+    clarify: list[ClientLine] = Field(min_length=1, description="two or more topics were equally close")
     already_said: list[ClientLine] = Field(min_length=1, description="the same question again")
     wrong_language: list[ClientLine] = Field(min_length=1, description="a reply in a language the client lacks")
     puzzled: list[ClientLine] = Field(min_length=1, description="emoji only, or a single word")

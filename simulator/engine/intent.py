@@ -2,7 +2,8 @@
 
 Each sentence is a question (a question mark, a question word, a ``-ko``/``-kö`` verb,
 *kerro* / *tell me*) or it tells something. Question sentences are scored against the
-scenario's topics with ``matcher.IntentIndex``; a topic wins above a threshold and
+scenario's topics with ``matcher.IntentIndex``, with the question's type (who, where,
+how long ...: ``question_types``) weighed against the types each topic answers; a topic wins above a threshold and
 clearly ahead of the next; too close to call, the client asks which is meant; nothing,
 an in-character "I don't know" and the question is kept for the authors. Questions that
 only invite talk ("Miten menee?") route to a built-in general item and get the stage's
