@@ -286,6 +286,14 @@ def _answer(
             found = response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[step])
             if found:
                 return found
+    if new_kind and before is not None and route.types & NUMERIC:
+        # "How many years were you there?" after the whole work history: the number the
+        # history left out may sit in a line not said yet (a lower level is no step back)
+        told = [line for step in range(level, -1, -1) for line in getattr(topic.answers, LEVELS[step])]
+        numeric = [line for line in told if _NUMBER_RE.search(line.text)]
+        found = response(chooser.pick(numeric), "topic", topic.id, before)
+        if found:
+            return found
     if fallbacks is not None and topic.id in state.answers:
         earlier = state.answers[topic.id]
         found = response(chooser.pick(fallbacks.already_said, {"answer": earlier}), "already_said", topic.id, before)

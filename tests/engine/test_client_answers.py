@@ -92,3 +92,16 @@ def test_a_follow_up_of_another_kind_tells_more_and_the_same_again_is_already_sa
     assert ages.topic == "lapset" and ages.line_kind == "topic" and ages.client_line != count.client_line
     again = simulation.reply("Minkä ikäisiä lapset ovat?")
     assert again.line_kind == "already_said"
+
+
+def test_a_number_the_full_answer_left_out_comes_from_a_line_not_said_yet() -> None:
+    """Jari's full work history names no total; asked "how many years", he gives the line that does."""
+    library = get_library()
+    scenario = library.scenario("fi-pitkaaikaistyoton")
+    simulation = Simulation.start(scenario, library.rubric_for(scenario))
+    simulation.state.trust = 90
+    history = simulation.reply("Kerro vähän työhistoriastasi alusta asti.")
+    assert (history.topic, history.line_kind) == ("tyohistoria", "topic")
+    years = simulation.reply("Montako vuotta sä olit siinä viimeisessä firmassa?")
+    assert years.topic == "tyohistoria" and years.line_kind == "topic", years.client_line
+    assert years.client_line != history.client_line and re.search(r"kymmentä|\d", years.client_line)
