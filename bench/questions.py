@@ -6,8 +6,8 @@ question asked singly after a greeting, and all of a scenario's questions in one
 at seeds 0 and 1. Prints the answered share per set, mode, seed and language beside the
 90 % target.
 
-``--misses`` lists the development set's misses (question, the client's answer). The
-holdout set is measure-only: its rows and misses are never printed, so nobody tunes on it.
+``--misses`` lists the development sets' misses (question, the client's answer). The
+holdout sets are measure-only: their rows and misses are never printed, so nobody tunes on them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,13 @@ from simulator.session.simulation import Simulation  # noqa: E402
 TARGET = 0.90
 SEEDS = (0, 1)
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "realism"
-SETS = {"dev": "questions.jsonl", "holdout": "questions_holdout.jsonl"}
+# dev sets may be read and tuned on; the holdouts are only ever measured (README of the set)
+SETS = {
+    "dev": "questions.jsonl",
+    "holdout": "questions_holdout.jsonl",
+    "holdout2": "questions_holdout2.jsonl",
+}
+TUNABLE = frozenset({"dev"})
 GREETING = {
     "fi": "Hei, tervetuloa! Minä olen Sanna, olen täällä ohjaajana. Meillä on hyvin aikaa.",
     "en": "Hi, welcome! I'm Sam, I work here as an adviser. We have plenty of time.",
@@ -74,7 +80,7 @@ def share(pairs: list[tuple[dict[str, str], str]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="dev,holdout", help="comma-separated: dev, holdout")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated: {', '.join(SETS)}")
     parser.add_argument("--misses", action="store_true", help="list the development set's misses")
     args = parser.parse_args()
     library = get_library()
@@ -89,7 +95,7 @@ def main() -> int:
                     for language in ("fi", "en")
                 }
                 print(f"{name:8} {mode:8} {seed:>4}  {share(pairs):>12}  {share(per_language['fi']):>12}  {share(per_language['en']):>12}")
-                if args.misses and name == "dev":
+                if args.misses and name in TUNABLE:
                     for question, answer in pairs:
                         if not answered(question, answer):
                             print(f"    miss {question['scenario']} | {question['ask']} -> {answer}")
