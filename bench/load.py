@@ -527,7 +527,24 @@ def open_database(url: str | None, keep: bool) -> tuple[Database, str]:
         if not keep:
             print(f"SQLite file {directory / 'load.db'} (removed at the end; --keep to keep it)")
     upgrade(url)
-    return Database(url), url
+    db = Database(url)
+    if db.engine.dialect.name == "postgresql":
+        vacuum(db)
+    return db, url
+
+
+def vacuum(db: Database) -> None:
+    """Clean up the dead rows earlier runs left (every turn rewrites its attempt's row).
+
+    Autovacuum does this on a normal server; on one where it is off (this machine's: a
+    reused bench database held 95,604 dead attempt rows beside 13,455 live ones, 755 MB
+    after 20 runs) every run would start slower than the last.
+    """
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        autovacuum = connection.exec_driver_sql("SHOW autovacuum").scalar()
+        started = time.perf_counter()
+        connection.exec_driver_sql("VACUUM (ANALYZE) attempts, turns")
+        print(f"VACUUM (ANALYZE) attempts, turns: {time.perf_counter() - started:.1f} s (server autovacuum {autovacuum})")
 
 
 def main(argv: list[str] | None = None) -> int:
