@@ -12,6 +12,7 @@ Run by hand::
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
     .venv/bin/python bench/load.py --no-think               # saturation throughput
     .venv/bin/python bench/load.py --find-max               # largest N with p95 <= 50 ms
+    .venv/bin/python bench/load.py --engine-noop            # the same load with the engine step a no-op
 
 Budgets (this 2-core machine, SQLite and PostgreSQL): at N = 200 with 1-3 s think time,
 p95 <= 50 ms per turn, 0 lost, 0 duplicated, 0 "database is locked".
@@ -23,6 +24,14 @@ per attempt (a reply is acknowledged when ``practice.reply`` returned); afterwar
 acknowledged, ``unacknowledged stored`` = rows for replies whose call raised.
 Argon2 is not part of a turn, so users are created with cheap parameters
 (``KOHTAAMO_ARGON2_FAST=1``).
+
+Where the time goes: besides latency the run prints the work done per turn, which other
+load on the machine does not change: this process's CPU per turn (the GIL makes it one
+core's worth at most), the database server's CPU per turn when the server runs on this
+machine (every PostgreSQL process, read from ``/proc``; other users of the server count
+too), and the connections opened. ``--engine-noop`` replaces the engine step
+(``Simulation.reply``) with one that records a bare turn, so the database's own cost is
+seen apart from the CPU the engine takes from the same cores.
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from typing import Any
 os.environ.setdefault("KOHTAAMO_ARGON2_FAST", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
 from simulator.content.errors import ContentError  # noqa: E402
 from simulator.content.library import get_library  # noqa: E402
@@ -58,6 +67,8 @@ from simulator.service.users import create_user  # noqa: E402
 from simulator.store import Database  # noqa: E402
 from simulator.store.migrate import upgrade  # noqa: E402
 from simulator.store.models import Attempt, Turn  # noqa: E402
+from simulator.engine.state import SessionState, TurnRecord  # noqa: E402
+from simulator.session.simulation import Simulation  # noqa: E402
 
 BUDGET_N = 200
 BUDGET_P95_MS = 50.0
@@ -110,6 +121,9 @@ class RunResult:
     locked: int
     errors: dict[str, int]
     load_average: float = 0.0  # the machine's 1-minute load at the end: others' work skews figures
+    client_cpu_ms: float = float("nan")  # this process's CPU per acknowledged turn (all its threads)
+    server_cpu_ms: float = float("nan")  # the local database server's CPU per turn (PostgreSQL on this host)
+    connections: int = 0  # database connections opened during the run
 
     @property
     def holds(self) -> bool:
@@ -329,6 +343,54 @@ def _process_main(
         db.dispose()
 
 
+def _postgres_cpu_s() -> float | None:
+    """CPU seconds of every PostgreSQL process on this machine, including exited backends.
+
+    The postmaster's own time plus its reaped children's (``cutime``/``cstime``) plus its
+    live children's: the difference over a run is what the server spent, even though
+    backends come and go. None when no local server is visible (another host, no /proc).
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    proc = Path("/proc")
+    try:
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] != "1" and fields[1] != "0":  # ppid: the postmaster is a child of init
+                continue
+            total = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+            children = (entry / "task" / entry.name / "children").read_text().split()
+            for child in children:
+                try:
+                    child_fields = (proc / child / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += int(child_fields[11]) + int(child_fields[12])
+            return total / ticks
+    except OSError:
+        return None
+    return None
+
+
+def _noop_reply(self: Simulation, text: str, hint_used: bool = False) -> TurnRecord:
+    """The engine step as a no-op (``--engine-noop``): a bare turn, so that the run measures
+    the service and the database without the engine's CPU."""
+    state: SessionState = self.state
+    turn = TurnRecord(
+        index=len(state.turns), reply=text, stage=state.stage, stage_after=state.stage,
+        signals=[], findings=[], reply_score=0.0, trust_before=state.trust, trust_after=state.trust,
+        client_line_id=state.used_lines[-1], client_line="...", hint_used=hint_used,
+    )
+    state.turns.append(turn)
+    return turn
+
+
 def run(
     db: Database,
     n: int,
@@ -342,6 +404,15 @@ def run(
     """One load level: N trainee threads (spread over ``processes``) for ``duration`` s, then the count."""
     principals = make_trainees(db, n, tag)
     seeds = [seed * 100_003 + i for i in range(n)]
+    connections = [0]
+
+    def count_connection(*_args: Any) -> None:
+        connections[0] += 1
+
+    event.listen(db.sql_engine, "connect", count_connection)
+    local_server = db.sql_engine.dialect.name == "postgresql" and db.sql_engine.url.host in ("127.0.0.1", "localhost", None)
+    server_before = _postgres_cpu_s() if local_server else None
+    cpu_before = time.process_time()
     started = time.perf_counter()
     deadline_wall = time.time() + duration
     if processes <= 1:
@@ -367,6 +438,9 @@ def run(
         for worker in workers:
             worker.join(timeout=30)
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_before  # forked workers: only the parent's share
+    server_after = _postgres_cpu_s() if server_before is not None else None
+    event.remove(db.sql_engine, "connect", count_connection)
     latencies = [x for r in results for x in r.latencies_ms]
     lost, duplicated, unacked, mismatch = verify(db, results)
     errors: Counter[str] = Counter()
@@ -395,6 +469,13 @@ def run(
         locked=sum(r.locked for r in results),
         errors=dict(errors),
         load_average=os.getloadavg()[0],
+        client_cpu_ms=1000 * client_cpu / len(latencies) if latencies and processes <= 1 else float("nan"),
+        server_cpu_ms=(
+            1000 * (server_after - server_before) / len(latencies)
+            if latencies and server_before is not None and server_after is not None
+            else float("nan")
+        ),
+        connections=connections[0],
     )
 
 
@@ -423,6 +504,11 @@ def report(result: RunResult, *, budgets: bool = True) -> None:
     )
     line("p99 / max per turn", f"{result.p99_ms:.0f} / {result.max_ms:.0f} ms")
     line("p95 start / end attempt", f"{result.start_p95_ms:.1f} / {result.end_p95_ms:.1f} ms")
+    # per turn, the start and end calls' share included: work done, which others' load does not change
+    line("client CPU per turn", f"{result.client_cpu_ms:.1f} ms")
+    if result.server_cpu_ms == result.server_cpu_ms:  # not NaN: a local PostgreSQL
+        line("server CPU per turn", f"{result.server_cpu_ms:.1f} ms")
+    line("connections opened", str(result.connections))
     line("attempts (finished)", f"{result.attempts} ({result.attempts_finished})")
     line("lost turns", str(result.lost), "0", result.lost == 0)
     line("duplicated turns", str(result.duplicated), "0", result.duplicated == 0)
@@ -441,7 +527,24 @@ def open_database(url: str | None, keep: bool) -> tuple[Database, str]:
         if not keep:
             print(f"SQLite file {directory / 'load.db'} (removed at the end; --keep to keep it)")
     upgrade(url)
-    return Database(url), url
+    db = Database(url)
+    if db.sql_engine.dialect.name == "postgresql":
+        vacuum(db)
+    return db, url
+
+
+def vacuum(db: Database) -> None:
+    """Clean up the dead rows earlier runs left (every turn rewrites its attempt's row).
+
+    Autovacuum does this on a normal server; on one where it is off (this machine's: a
+    reused bench database held 95,604 dead attempt rows beside 13,455 live ones, 755 MB
+    after 20 runs) every run would start slower than the last.
+    """
+    with db.sql_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        autovacuum = connection.exec_driver_sql("SHOW autovacuum").scalar()
+        started = time.perf_counter()
+        connection.exec_driver_sql("VACUUM (ANALYZE) attempts, turns")
+        print(f"VACUUM (ANALYZE) attempts, turns: {time.perf_counter() - started:.1f} s (server autovacuum {autovacuum})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,11 +562,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--engine-noop", action="store_true",
+        help="replace the engine step with a no-op: the database's cost apart from the engine's CPU",
+    )
+    parser.add_argument(
         "--processes", type=int, default=1,
         help="spread the trainees over this many processes (app instances; Python's GIL caps one process)",
     )
     args = parser.parse_args(argv)
 
+    if args.engine_noop:
+        Simulation.reply = _noop_reply  # type: ignore[method-assign]
+        print("engine step replaced by a no-op (--engine-noop): database and service cost only")
     db, url = open_database(args.database_url, args.keep)
     scripts = load_scripts()
     tag = uuid.uuid4().hex[:6]

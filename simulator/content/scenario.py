@@ -103,6 +103,10 @@ class Disclosure(StrictModel):
     when: Condition
     line: ClientLine
     real_question: bool = Field(default=False, description="the client's most pressing question")
+    heard: list[ClientLine] = Field(
+        default_factory=list,
+        description="what the client says when the worker reflects this back after it came out (feeling heard)",
+    )
 
 
 class KeyPoint(StrictModel):
@@ -131,6 +135,10 @@ class TopicAnswers(StrictModel):
     full: list[ClientLine] = Field(min_length=1)
 
 
+# The kind of answer a question wants, from its interrogative (engine/question_types.py).
+QuestionType = Literal["who", "where", "when", "how_long", "how_many", "how_old", "what_work", "why"]
+
+
 class Topic(StrictModel):
     """One thing about the client's life a worker may ask about, with the answers to give."""
 
@@ -143,17 +151,28 @@ class Topic(StrictModel):
     discloses: str | None = Field(
         default=None, description="a disclosure this topic's question releases when trust allows"
     )
+    asks: list[QuestionType] = Field(
+        default_factory=list,
+        description="the kinds of question this topic answers (who, where, how_long ...); empty: inferred from the examples",
+    )
+    clarify_as: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=60,
+        description="how the client names this topic when it asks which one was meant, in its own voice ('the kids')",
+    )
 
 
 class Fallbacks(StrictModel):
     """The client's lines for replies no topic or stage line fits.
 
-    ``clarify`` may use ``{options}`` (the labels of the topics that were close);
+    ``clarify`` may use ``{options}`` (the two closest topics in the client's words:
+    their ``clarify_as``, else their labels);
     ``already_said`` may use ``{answer}`` (what the client answered before).
     """
 
     unknown: list[ClientLine] = Field(min_length=1, description="a question nothing on the fact sheet answers")
-    clarify: list[ClientLine] = Field(min_length=1, description="two topics were equally close")
+    clarify: list[ClientLine] = Field(min_length=1, description="two or more topics were equally close")
     already_said: list[ClientLine] = Field(min_length=1, description="the same question again")
     wrong_language: list[ClientLine] = Field(min_length=1, description="a reply in a language the client lacks")
     puzzled: list[ClientLine] = Field(min_length=1, description="emoji only, or a single word")

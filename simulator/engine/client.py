@@ -14,19 +14,37 @@ to the same lines.
 from __future__ import annotations
 
 import random
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import permutations
 
 from simulator.content.common import is_stage
 from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, StageLines, Topic
 from simulator.engine.intent import Route
+from simulator.engine.matcher import Unit, units_of, words_of
 from simulator.engine.memory import fill
+from simulator.engine.question_types import NUMERIC, PLAIN
 from simulator.engine.state import SessionState
+from simulator.language.text import tokenise
 
 LISTENING_SIGNALS = frozenset({"open_question", "reflection", "agenda_question"})
+# Signals of a reply that informs, advises or wraps up (see ``HEARD_WORDS_ADVISING``).
+ADVISING = frozenset(
+    {"information", "advice", "bad_news", "causal_explanation", "way_forward", "summary", "next_step", "homework", "visual_aid"}
+)
 LEVELS = ("evasive", "partial", "full")
+CLARIFY_OPTIONS = 2  # a person asks "this or that?", never lists three
+# A line that states a number (digits or a number word): what a how-many/how-old/how-long
+# question wants to hear.
+_NUMBER_RE = re.compile(
+    r"\d|\b(yk?si|kaks|kaksi|kolme|neljä|viis|viisi|kuus|kuusi|seitsemän|seittemän|kahdeksan|kaheksan|yhdeksän"
+    r"|yheksän|kymmenen|\w+toista|\w*kymmentä|\w*kyt|sata|\w+sataa|tuhat|puoli|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|hundred|half|once|twice)\b",
+    re.IGNORECASE,
+)
 _BAND_LEVEL = {"low": 0, "mid": 1, "high": 2}
 # Neutral nods for when every written line is spent; combined so none repeats verbatim.
 _NODS = {
@@ -48,6 +66,7 @@ class TurnContext:
     asked: frozenset[str] = frozenset()
     covered: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
+    reply: str = ""  # the worker's words (a reflection must echo the client's own)
 
 
 @dataclass
@@ -168,7 +187,7 @@ def respond(
     trust = clamp_trust(ctx.trust + sum(reaction.trust for reaction in reactions))
     after = TurnContext(
         ctx.stage, ctx.stage_after, ctx.signals, trust, ctx.disclosed, ctx.listening_turns,
-        ctx.asked, ctx.covered, ctx.named,
+        ctx.asked, ctx.covered, ctx.named, ctx.reply,
     )
     rng = random.Random(f"{state.seed}:{len(state.turns)}")
     chooser = _Chooser(after, state.said, set(state.used_lines), dict(slots or {}), rng)
@@ -204,6 +223,10 @@ def respond(
     speaking = [r for r in reactions if r.lines]
     if speaking:
         found = made(chooser.pick(_by_priority(speaking)), "reaction")
+        if found:
+            return found
+    if "reflection" in ctx.signals and (route is None or route.kind != "ask"):
+        found = made(chooser.pick(_heard_lines(scenario, ctx)), "heard")
         if found:
             return found
     stage_lines = _stage_lines(scenario, ctx.stage_after) or _stage_lines(scenario, ctx.stage)
@@ -242,28 +265,106 @@ def _answer(
         if fallbacks is None or route.general:
             return None  # an invitation to talk: the stage's ordinary lines answer it
         if route.close:
-            labels = [topic.label for topic in (_topic(scenario, item) for item in route.close) if topic is not None]
+            close = [found for found in (_topic(scenario, item) for item in route.close) if found is not None]
+            names = [_clarify_name(topic) for topic in close[:CLARIFY_OPTIONS]]
             joiner = " vai " if scenario.language == "fi" else " or "
-            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(labels)}), "clarify")
+            return response(chooser.pick(fallbacks.clarify, {"options": joiner.join(names)}), "clarify")
         return response(chooser.pick_stable(fallbacks.unknown, route.question.lower()), "unknown")
     topic = _topic(scenario, route.topic)
     if topic is None:
         return None
     level = min(2, _BAND_LEVEL[scenario.trust.band(trust)] + (1 if route.specific else 0))
+    if route.types & PLAIN:  # who, where from, how old, how many: a plain fact gets at least a part of the truth
+        level = max(level, 1)
+    if route.types & NUMERIC and level < 2 and not _states_number(getattr(topic.answers, LEVELS[level])):
+        level += 1  # "how much is the rent?": an answer without the number is no answer at all
     before = state.answer_levels.get(topic.id)
+    new_kind = route.types - set(state.answer_types.get(topic.id, ()))
+    if new_kind and before is not None and _BAND_LEVEL[scenario.trust.band(trust)] >= 1:
+        # "How many?" then "how old are they?": a pointed follow-up is no repeat, the client tells more
+        level = max(level, min(2, LEVELS.index(before) + 1))
     if before is None or LEVELS.index(before) < level:
         for step in range(level, LEVELS.index(before) if before else -1, -1):
             lines = getattr(topic.answers, LEVELS[step])
-            found = response(chooser.pick(lines), "topic", topic.id, LEVELS[step])
+            found = response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[step])
             if found:
                 return found
+    if new_kind and before is not None and route.types & NUMERIC:
+        # "How many years were you there?" after the whole work history: the number the
+        # history left out may sit in a line not said yet (a lower level is no step back)
+        told = [line for step in range(level, -1, -1) for line in getattr(topic.answers, LEVELS[step])]
+        numeric = [line for line in told if _NUMBER_RE.search(line.text)]
+        found = response(chooser.pick(numeric), "topic", topic.id, before)
+        if found:
+            return found
     if fallbacks is not None and topic.id in state.answers:
         earlier = state.answers[topic.id]
         found = response(chooser.pick(fallbacks.already_said, {"answer": earlier}), "already_said", topic.id, before)
         if found:
             return found
     lines = [*topic.answers.full, *topic.answers.partial] if level >= 1 else topic.answers.evasive
-    return response(chooser.pick(lines), "topic", topic.id, LEVELS[level])
+    return response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[level])
+
+
+def _states_number(lines: Sequence[ClientLine]) -> bool:
+    return any(_NUMBER_RE.search(line.text) for line in lines)
+
+
+def _pick_fitting(chooser: _Chooser, lines: Sequence[ClientLine], types: frozenset[str]) -> tuple[ClientLine, str] | None:
+    """A line that fits the kind of question first: a number for how many / how old / how long."""
+    if types & NUMERIC:
+        numeric = [line for line in lines if _NUMBER_RE.search(line.text)]
+        picked = chooser.pick(numeric) if numeric else None
+        if picked is not None:
+            return picked
+    return chooser.pick(lines)
+
+
+def _clarify_name(topic: Topic) -> str:
+    """How the client names a topic when it asks which was meant: its own words, else the label."""
+    if topic.clarify_as:
+        return topic.clarify_as
+    return topic.label[:1].lower() + topic.label[1:]
+
+
+def _heard_lines(scenario: Scenario, ctx: TurnContext) -> list[ClientLine]:
+    """The client's real question reflected back after it came out: it feels heard.
+
+    The reflection must use the client's own words (at least ``HEARD_WORDS`` of them), so a
+    reflection of something else does not get "yes, exactly that"."""
+    advising = bool(ctx.signals & ADVISING)
+    lines: list[ClientLine] = []
+    for disclosure in scenario.disclosures:
+        if not (disclosure.real_question and disclosure.id in ctx.disclosed and disclosure.heard):
+            continue
+        shared = _shared_words(ctx.reply, disclosure.line.text, scenario.language)
+        words = len(_units(ctx.reply, scenario.language)) or 1
+        if shared >= HEARD_WORDS and (not advising or (shared >= 2 * HEARD_WORDS and shared / words >= HEARD_SHARE_ADVISING)):
+            lines += disclosure.heard
+    return lines
+
+
+HEARD_WORDS = 2
+# A reply that also informs or advises is answered as such, unless most of its words are
+# the client's own: a restatement of the question (the detector may read "you want to know
+# if ..." as information). In the realism set's skilled meetings the reflections of the real
+# question share 58-81 % of their content words with it, the answers at most 50 %.
+HEARD_SHARE_ADVISING = 0.55
+
+
+def _shared_words(reply: str, said: str, language: str) -> int:
+    """How many content words of the reply meet a word of the client's line (forms and prefixes)."""
+    keys = _keys(said, language)
+    return sum(1 for unit in _units(reply, language) if any(key in keys for key, _ in unit.keys if not key.startswith("@")))
+
+
+@lru_cache(maxsize=256)
+def _keys(text: str, language: str) -> frozenset[str]:
+    return frozenset(key for unit in _units(text, language) for key, _ in unit.keys if not key.startswith("@"))
+
+
+def _units(text: str, language: str) -> list[Unit]:
+    return units_of(words_of(tokenise(text), language), language)
 
 
 def _stage_lines(scenario: Scenario, stage: str) -> StageLines | None:

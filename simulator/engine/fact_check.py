@@ -18,7 +18,7 @@ from simulator.content.library import Library
 from simulator.content.scenario import Scenario
 from simulator.content.yaml_loader import FieldPath, LocatedDocument
 from simulator.engine.intent import decide, key_point_index, topic_index
-from simulator.engine.matcher import IntentIndex, Match, Unit, units_of, words_of
+from simulator.engine.matcher import IntentIndex, Match, Unit, types_of, units_of, words_of
 from simulator.engine.key_points import MEANING_THRESHOLD
 from simulator.language.text import tokenise
 
@@ -37,6 +37,10 @@ def check_fact_sheets(library: Library, *, overlaps: bool = False) -> list[Conte
 
 def _units(index: IntentIndex, text: str) -> list[Unit]:
     return units_of(words_of(tokenise(text), index.language), index.language)
+
+
+def _types(index: IntentIndex, text: str) -> frozenset[str]:
+    return types_of(words_of(tokenise(text), index.language), index.language)
 
 
 def check_fact_sheet(scenario: Scenario, doc: LocatedDocument) -> list[ContentIssue]:
@@ -67,15 +71,16 @@ def _check_items(
         item = index.items[item_no]
         for number, example in enumerate(examples):
             units = _units(index, example)
+            types = _types(index, example) if section == "topics" else frozenset()
             path: FieldPath = (section, positions[item_no], "examples", number)
-            matches = index.score_units(units)
+            matches = index.score_units(units, types=types)
             winner, close, _ = decide(matches) if threshold is None else _top(matches, threshold)
             if winner != item:
                 what = f"routes to {winner!r}" if winner else (
                     f"is too close to call between {', '.join(close)}" if close else "matches nothing well enough"
                 )
                 issues.append(doc.issue(path, f"the example {example!r} of {item!r} {what}"))
-            held_out = index.score_units(units, exclude=example_no)
+            held_out = index.score_units(units, exclude=example_no, types=types)
             other, _, _ = decide(held_out) if threshold is None else _top(held_out, threshold)
             if other is not None and other != item and (item, other) not in overlaps:
                 overlaps[(item, other)] = (path, example)

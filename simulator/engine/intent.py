@@ -2,7 +2,8 @@
 
 Each sentence is a question (a question mark, a question word, a ``-ko``/``-kö`` verb,
 *kerro* / *tell me*) or it tells something. Question sentences are scored against the
-scenario's topics with ``matcher.IntentIndex``; a topic wins above a threshold and
+scenario's topics with ``matcher.IntentIndex``, with the question's type (who, where,
+how long ...: ``question_types``) weighed against the types each topic answers; a topic wins above a threshold and
 clearly ahead of the next; too close to call, the client asks which is meant; nothing,
 an in-character "I don't know" and the question is kept for the authors. Questions that
 only invite talk ("Miten menee?") route to a built-in general item and get the stage's
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
-from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, units_of
+from simulator.engine.matcher import _QUESTION_WORDS, GENERAL, IntentIndex, Match, Unit, fold, types_of, units_of
 from simulator.language import english, finnish
 from simulator.language.text import Text, Token, tokenise
 
@@ -38,12 +39,36 @@ SPECIFIC_FROM = 0.75  # a query this close to one example, with at least
 SPECIFIC_WORDS = 2  # this many content words, is a very specific question ("how old are your kids")
 
 
+# "Could you bring the decision?" asks the client to do something, not to tell about its life.
+_REQUEST_OPENERS = {
+    "en": frozenset("could can would will".split()),
+    "fi": frozenset("voisitko voisitteko voitko voitteko viitsisitko".split()),
+}
+_REQUEST_VERBS = {
+    "en": frozenset("bring send fill come call sign take print book email mail upload remember phone".split()),
+    "fi": frozenset(
+        "tuoda tuot tuotko tuoda laheta lahettaa tayttaa tulla soittaa ottaa allekirjoittaa varata muistaa".split()
+    ),
+}
+
+
+def is_request(words: Sequence[str], language: str) -> bool:
+    """A polite request to act (*could you bring ...*, *voisitko tuoda ...*), folded words."""
+    openers, verbs = _REQUEST_OPENERS.get(language, frozenset()), _REQUEST_VERBS.get(language, frozenset())
+    if language == "fi" and words and words[0] in {"tuotko", "tuotteko", "lahetatko", "taytatko", "soitatko"}:
+        return True
+    return len(words) > 2 and words[0] in openers and any(word in verbs for word in words[1:4])
+
+
 def is_question(text: Text, sentence: int, language: str) -> bool:
-    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on."""
+    """A question by its mark, its opening word or (Finnish) a ``-ko``/``-kö`` verb early on;
+    a polite request to act is none."""
     info = text.sentences[sentence]
+    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
+    if is_request(words, language):
+        return False
     if info.question_mark:
         return True
-    words = [fold(token.norm) for token in text.sentence_tokens(sentence)]
     if not words:
         return False
     openers = _QUESTION_WORDS.get(language, frozenset())
@@ -70,6 +95,7 @@ class Route:
     question: str = ""
     specific: bool = False
     general: bool = False  # an invitation to talk ("Miten menee?"), not a question of fact
+    types: frozenset[str] = frozenset()  # the kinds of answer the routed question wants (who, how_long ...)
 
     @property
     def unmatched(self) -> bool:
@@ -100,6 +126,11 @@ def sentence_units(parsed: Text, sentence: int, language: str) -> list[Unit]:
     return units_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
 
 
+def sentence_types(parsed: Text, sentence: int, language: str) -> frozenset[str]:
+    """The question types one sentence asks (who, where, how long ...: ``question_types``)."""
+    return types_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
+
+
 def route(index: IntentIndex | None, text: str, language: str) -> Route:
     """Route one reply: its best-matching question sentence, else what it tells about."""
     parsed = parse(text)
@@ -110,7 +141,8 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
     best: Route | None = None
     for no in questions or range(len(parsed.sentences)):
         units = sentence_units(parsed, no, language)
-        matches = index.score_units(units)
+        types = sentence_types(parsed, no, language) if questions else frozenset()
+        matches = index.score_units(units, types=types)
         topics = [match for match in matches if match.item != GENERAL]
         if (
             matches
@@ -130,6 +162,7 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
             close=close,
             question=_sentence_text(parsed, no),
             specific=winner is not None and score >= SPECIFIC_FROM and sum(not u.asks for u in units) >= SPECIFIC_WORDS,
+            types=types,
         )
         if best is None or _rank(candidate) > _rank(best):
             best = candidate
@@ -153,13 +186,21 @@ def _sentence_text(parsed: Text, sentence: int) -> str:
 _INDEXES: dict[tuple[int, str], tuple[object, IntentIndex | None]] = {}
 
 
-def _cached(owner: object, kind: str, language: str, items: Sequence[tuple[str, Sequence[str]]]) -> IntentIndex | None:
+def _cached(
+    owner: object,
+    kind: str,
+    language: str,
+    items: Sequence[tuple[str, Sequence[str]]],
+    declared: Sequence[Sequence[str]] | None = None,
+) -> IntentIndex | None:
     """Indexes are built once per loaded scenario (the identity check guards a reused id())."""
     key = (id(owner), kind)
     hit = _INDEXES.get(key)
     if hit is None or hit[0] is not owner:
-        items = [(item, examples) for item, examples in items if examples]
-        hit = (owner, IntentIndex.build(language, items) if items else None)
+        kept = [no for no, (_, examples) in enumerate(items) if examples]
+        types = [declared[no] for no in kept] if declared is not None else None
+        items = [items[no] for no in kept]
+        hit = (owner, IntentIndex.build(language, items, types) if items else None)
         _INDEXES[key] = hit
     return hit[1]
 
@@ -177,7 +218,10 @@ def topic_index(scenario: "Scenario") -> IntentIndex | None:
     if not scenario.topics:
         return None
     items = [(t.id, t.examples) for t in scenario.topics]
-    return _cached(scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))])
+    declared = [t.asks for t in scenario.topics]
+    return _cached(
+        scenario, "topics", scenario.language, [*items, (GENERAL, general_examples(scenario.language))], [*declared, []]
+    )
 
 
 def key_point_index(scenario: "Scenario") -> IntentIndex | None:

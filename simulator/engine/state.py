@@ -105,6 +105,9 @@ class SessionState(BaseModel):
     topics_asked: list[str] = Field(default_factory=list, description="topics the worker asked about")
     answers: dict[str, str] = Field(default_factory=dict, description="topic -> the client's last answer")
     answer_levels: dict[str, str] = Field(default_factory=dict, description="topic -> evasive/partial/full")
+    answer_types: dict[str, list[str]] = Field(
+        default_factory=dict, description="topic -> the question types (who, how_old ...) already answered"
+    )
     named: dict[str, list[str]] = Field(
         default_factory=dict, description="day/date/time/task -> what the worker named, oldest first"
     )

@@ -271,6 +271,7 @@ class Simulation:
             asked=frozenset([*state.topics_asked, *asked_now]),
             covered=frozenset([*state.key_points, *points_now]),
             named=frozenset(kind for kind, words in named.items() if words),
+            reply=text,
         )
         response = respond(
             scenario, state, ctx, route=routed, form=form_reaction(text, scenario), slots=slot_values(named, state.language)
@@ -310,6 +311,7 @@ class Simulation:
         if response.kind == "topic" and response.topic and response.level:
             state.answers[response.topic] = response.text
             state.answer_levels[response.topic] = response.level
+            state.answer_types[response.topic] = sorted({*state.answer_types.get(response.topic, ()), *routed.types})
         elif response.kind == "disclosure" and response.topic:
             state.answers[response.topic] = response.text
             state.answer_levels[response.topic] = "full"

@@ -3,18 +3,25 @@
 The practice service stores one turn per call inside ``db.transaction()``: the turn row
 and the attempt's new state commit together or not at all. JSON columns are replaced,
 never mutated in place (SQLAlchemy does not see in-place changes to a dict).
+
+On PostgreSQL the two writes of a turn are one statement (an ``UPDATE`` of the attempt in
+a ``WITH`` feeding the ``INSERT`` of the turn): under load every round trip of a turn waits
+for the server's process and then for the GIL, so a turn's tail grows with its round trips.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Insert, Integer, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.session import make_transient_to_detached
 
 from simulator.store.cohorts import member_ids_query
 from simulator.store.models import Attempt, AttemptPrincipleCount, AttemptSummaryRow, Turn, utcnow
@@ -106,26 +113,81 @@ def add_turn(
     if index is None:  # callers that know the index (the service: the engine's turn count) save a query
         last = session.scalar(select(func.max(Turn.index)).where(Turn.attempt_id == attempt.id))
         index = 0 if last is None else last + 1
-    turn = Turn(
-        attempt_id=attempt.id,
-        index=index,
-        reply=reply,
-        client_line=client_line,
-        inner_thought=inner_thought,
-        signals=list(signals or []),
-        findings=list(findings or []),
-        stage=stage,
-        trust=trust,
-        state=dict(state if turn_state is None else turn_state),
-        created_at=now,
-    )
-    session.add(turn)
-    attempt.state = dict(state)
-    attempt.updated_at = now
+    values: dict[str, Any] = {
+        "attempt_id": attempt.id,
+        "index": index,
+        "reply": reply,
+        "client_line": client_line,
+        "inner_thought": inner_thought,
+        "signals": list(signals or []),
+        "findings": list(findings or []),
+        "stage": stage,
+        "trust": trust,
+        "state": dict(state if turn_state is None else turn_state),
+        "created_at": now,
+    }
+    moved: dict[str, Any] = {"state": dict(state), "updated_at": now}
     if hints_used is not None:
-        attempt.hints_used = hints_used
+        moved["hints_used"] = hints_used
+    if session.get_bind().dialect.name == "postgresql":
+        return _add_turn_in_one_statement(session, attempt, values, moved)
+    turn = Turn(**values)
+    session.add(turn)
+    for name, value in moved.items():
+        setattr(attempt, name, value)
     session.flush()  # a duplicate index (two tabs racing) fails here, inside the transaction
     return turn
+
+
+def _add_turn_in_one_statement(
+    session: Session, attempt: Attempt, values: dict[str, Any], moved: dict[str, Any]
+) -> Turn:
+    """PostgreSQL: ``WITH moved AS (UPDATE attempts ...) INSERT INTO turns ...``, one round trip.
+
+    The turn's ``attempt_id`` comes from the UPDATE's RETURNING, so a turn is never stored
+    without its attempt's new state: if the attempt is not (or no longer) active, no row
+    moves, the id is NULL and the INSERT fails. A duplicate index fails as in the ORM path.
+    The session's objects are then brought up to date without writing them again.
+    """
+    session.flush()  # anything else pending goes first, as it would with the ORM's own flush
+    params = {f"turn_{name}": value for name, value in values.items()}
+    params.update(
+        moved_id=attempt.id,
+        moved_state=moved["state"],
+        moved_updated_at=moved["updated_at"],
+        moved_hints_used=moved.get("hints_used"),
+    )
+    turn_id = session.execute(_turn_statement(), params).scalar_one()
+    for name, value in moved.items():
+        set_committed_value(attempt, name, value)
+    turn = Turn(id=turn_id, **values)
+    make_transient_to_detached(turn)  # as if loaded: joins the session without another INSERT
+    session.add(turn)
+    return turn
+
+
+@functools.cache
+def _turn_statement() -> Insert:
+    """The statement of :func:`_add_turn_in_one_statement`, built once: building it per turn
+    with the values inline cost more CPU than the round trip it saves."""
+    attempts, turns = cast(Table, Attempt.__table__), cast(Table, Turn.__table__)
+    moved = (
+        update(attempts)
+        .where(attempts.c.id == bindparam("moved_id"), attempts.c.status == "active")
+        .values(
+            state=bindparam("moved_state", type_=attempts.c.state.type),
+            updated_at=bindparam("moved_updated_at", type_=attempts.c.updated_at.type),
+            hints_used=func.coalesce(bindparam("moved_hints_used", type_=Integer()), attempts.c.hints_used),
+        )
+        .returning(attempts.c.id)
+        .cte("moved")
+    )
+    columns = [column for column in turns.c if column.name != "id"]
+    row: dict[str, Any] = {
+        column.name: bindparam(f"turn_{column.name}", type_=column.type) for column in columns
+    }
+    row["attempt_id"] = select(moved.c.id).scalar_subquery()
+    return insert(turns).values(row).add_cte(moved).returning(turns.c.id)
 
 
 def list_turns(session: Session, attempt_id: int) -> list[Turn]:

@@ -8,24 +8,45 @@ read-then-write transaction takes the write lock up front instead of failing wit
 "database is locked" when it tries to upgrade. A process-wide lock per database file
 serialises writers within the process, which sidesteps the WAL-reset bug of SQLite
 < 3.51.3.
+
+PostgreSQL serves several instances, each with many threads under one GIL: there every
+round trip of a transaction costs a wait for the server and then one for the GIL, and a
+new connection costs the server a process. The pool therefore keeps enough connections
+for the bursts of a busy instance (``POOL_SIZE``; SQLAlchemy's default of 5 closed and
+reopened hundreds of connections a minute at 200 trainees), and a connection is checked
+with a ping only after it sat idle (``PING_AFTER_IDLE_S``) instead of before every unit of
+work. See ``docs/deploy.md`` for the measurements.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///kohtaamo.db"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "kohtaamo_begin"
 _BEGIN_MODES = {"IMMEDIATE", "DEFERRED"}
+
+# PostgreSQL pool per process (instance): connections kept, and extra ones opened for a burst
+# and closed again. instances x (POOL_SIZE + MAX_OVERFLOW) must stay below the server's
+# max_connections (100 by default); KOHTAAMO_DB_POOL_SIZE / KOHTAAMO_DB_MAX_OVERFLOW override.
+POOL_SIZE = 20
+MAX_OVERFLOW = 10
+# A pooled connection unused for this long is pinged before it is handed out: a server
+# restart or an idle timeout on the way may have closed it. A connection in steady use is
+# not (a failure on it invalidates the whole pool, so the next checkout gets a fresh one).
+PING_AFTER_IDLE_S = 10.0
+_IDLE_SINCE = "kohtaamo_idle_since"
 
 _writer_locks: dict[str, threading.RLock] = {}
 _writer_locks_guard = threading.Lock()
@@ -88,8 +109,52 @@ def make_sql_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         sql_engine = create_engine(url, **kwargs)
         _configure_sqlite(sql_engine)
         return sql_engine
+    if make_url(url).get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_size", _env_int("KOHTAAMO_DB_POOL_SIZE", POOL_SIZE))
+        kwargs.setdefault("max_overflow", _env_int("KOHTAAMO_DB_MAX_OVERFLOW", MAX_OVERFLOW))
+        sql_engine = create_engine(url, **kwargs)
+        _ping_when_idle(sql_engine)
+        return sql_engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative")
+    return number
+
+
+def _ping_when_idle(sql_engine: Engine) -> None:
+    """Ping a pooled connection only when it has been idle for ``PING_AFTER_IDLE_S``.
+
+    ``pool_pre_ping`` pings before every checkout: one more round trip in every turn, and
+    under load each round trip waits for the server's process and then for the GIL. A
+    connection that served a moment ago is alive, or its failure is seen by the unit of
+    work using it (SQLAlchemy then invalidates every older connection of the pool).
+    """
+
+    @event.listens_for(sql_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(sql_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            sql_engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure means: not this connection
+            # The pool discards the connection and hands out a fresh one (up to three tries).
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 def _configure_sqlite(sql_engine: Engine) -> None:

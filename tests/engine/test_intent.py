@@ -69,3 +69,44 @@ def test_a_question_word_alone_matches_nothing(mini) -> None:
 def test_indexes_are_built_once_per_scenario(mini) -> None:
     scenario, _ = mini
     assert topic_index(scenario) is topic_index(scenario)
+
+
+def test_the_question_word_steers_between_topics_sharing_content_words() -> None:
+    """"Kuka sulla on täällä Suomessa?" asks for people: the family topic (whose examples
+    ask *kuka*), not the time-in-Finland topic that owns the word *Suomessa*."""
+    from simulator.content.library import get_library
+    from simulator.engine.intent import parse, sentence_types, sentence_units
+
+    scenario = get_library().scenario("fi-kiintiopakolainen")
+    index = topic_index(scenario)
+    assert index is not None
+    question = "Kuka sulla on täällä Suomessa?"
+    parsed = parse(question)
+    units = sentence_units(parsed, 0, "fi")
+    without_type = decide(index.score_units(units))
+    assert without_type[0] is None and "aika-suomessa" in without_type[1], "the content words alone cannot tell"
+    assert sentence_types(parsed, 0, "fi") == {"who"}
+    assert route(index, question, "fi").topic == "perhe"
+
+
+def test_declared_question_types_replace_the_inferred_ones() -> None:
+    items = [("home", ["Missä asut?", "Millainen asunto sulla on?"]), ("work", ["Mitä työtä teet?", "Missä olet töissä?"])]
+    inferred = IntentIndex.build("fi", items)
+    assert inferred.item_types(0) == {"where"}
+    assert inferred.item_types(1) == {"what_work", "where"}
+    declared = IntentIndex.build("fi", items, [[], ["what_work"]])
+    assert declared.item_types(1) == {"what_work"}
+    assert inferred.item_types(0, exclude=0) == frozenset(), "held out, its one typed example is not seen"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("en", "Could you bring your last Kela decision?", "tell"),
+        ("en", "Could you tell me about your family?", "ask"),
+        ("fi", "Voisitko tuoda Kelan päätöksen torstaina?", "tell"),
+        ("fi", "Voisitko kertoa vähän perheestäsi?", "ask"),
+    ],
+)
+def test_a_polite_request_to_act_is_no_question_about_the_clients_life(language: str, text: str, kind: str) -> None:
+    assert route(None, text, language).kind == kind

@@ -44,3 +44,10 @@ def test_every_scenario_ships_its_golden_transcripts() -> None:
     assert shipped == set(LIBRARY.scenarios)
     for scenario_id in LIBRARY.scenarios:
         load_transcripts(scenario_id)  # raises a located ContentError when malformed
+
+
+def test_every_topic_has_a_clarify_phrase_and_every_real_question_heard_lines() -> None:
+    """The client asks "this or that?" in its own words, and shows it felt heard."""
+    for scenario in LIBRARY.scenarios.values():
+        assert all(topic.clarify_as for topic in scenario.topics), scenario.id
+        assert all(d.heard for d in scenario.disclosures if d.real_question), scenario.id
