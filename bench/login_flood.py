@@ -1,7 +1,7 @@
 """Benchmark: logins under a burst and under a flood (issue 11, item 5).
 
 Run by hand: ``.venv/bin/python bench/login_flood.py [DATABASE_URL]`` (default: a fresh
-SQLite file). Two figures, each printed beside its budget:
+SQLite file). Three figures, each printed beside its budget:
 
 1. **burst**: two processes send 20 wrong passwords each for one name at the instant its
    delay expires; how many were actually checked (budget: 1; before the fix 40);
