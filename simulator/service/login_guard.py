@@ -16,13 +16,14 @@ not all of them. A login that succeeds is refunded (the name's streak is cleared
 never ran (no verification slot) is refunded entirely.
 
 Verification itself (argon2id, about 64 MiB and 170 ms each) runs in one of the process's
-``verify_slots`` (:class:`VerificationSlots`). A *clean* attempt (neither its name nor its
-source has failed in the current streak, which is what a real user's login looks like) may
-wait ``verify_wait`` for any slot, and one slot is kept for clean attempts only. Every other
-attempt takes a slot only when one is free beside that reserve, with at most ``verify_slots``
-of them waiting; otherwise it is answered "busy, try again" at once, before any database
-write when this process already knows its source or name has failed. So a flood neither
-piles up 64 MiB argon2 buffers nor threads, and a real login is never queued behind it.
+``verify_slots`` (:class:`~simulator.service.login_slots.VerificationSlots`). A *clean*
+attempt (neither its name nor its source has failed in the current streak, which is what a
+real user's login looks like) may wait ``verify_wait`` for any slot, and one slot is kept
+for clean attempts only. Every other attempt takes a slot only beside that reserve, with at
+most ``verify_slots`` of them waiting; otherwise it is answered "busy, try again" at once,
+before any database write when this process already knows its source or name has failed.
+So a flood from one address piles up neither 64 MiB argon2 buffers nor threads, and a real
+login is not queued behind it.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Reservation:
     source: str | None
     minute: str
     # The name or the source already failed in this streak (the counts include attempts
-    # still being checked): it never waits for a slot and never takes the reserved one.
+    # still being checked): it never takes the reserved slot nor goes ahead of a clean one.
     suspect: bool = False
 
 
