@@ -30,10 +30,11 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "realism"
 # dev sets may be read and tuned on; the holdouts are only ever measured (README of the set)
 SETS = {
     "dev": "questions.jsonl",
+    "dev2": "questions_dev2.jsonl",
     "holdout": "questions_holdout.jsonl",
     "holdout2": "questions_holdout2.jsonl",
 }
-TUNABLE = frozenset({"dev"})
+TUNABLE = frozenset({"dev", "dev2"})
 GREETING = {
     "fi": "Hei, tervetuloa! Minä olen Sanna, olen täällä ohjaajana. Meillä on hyvin aikaa.",
     "en": "Hi, welcome! I'm Sam, I work here as an adviser. We have plenty of time.",

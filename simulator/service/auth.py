@@ -232,7 +232,7 @@ def login(
     # rejects NUL bytes in text, and throttle rows for garbage names help nobody).
     if not USERNAME_RE.fullmatch(name) or not (USERNAME_MIN <= len(name) <= USERNAME_MAX) \
             or not isinstance(password, str) or len(password) > PASSWORD_MAX or has_surrogate(password):
-        with login_guard.verification_slot(settings):
+        with login_guard.verification_slot(settings, suspect=True):  # no real login looks like this
             _dummy_verify(settings.hasher, "x")
         raise InvalidCredentials()
 
@@ -341,7 +341,7 @@ def change_password(
     # The same budgets as a login: a stolen session cannot brute-force the current password.
     reservation = login_guard.reserve(db, settings, actor.username.lower(), None, _now(now))
     try:
-        with login_guard.verification_slot(settings):
+        with login_guard.verification_slot(settings, suspect=reservation.suspect):
             ok = verify_password(stored_hash, current_password, settings.hasher)
     except LoginThrottled:
         login_guard.release(db, reservation, settings)

@@ -59,12 +59,24 @@ class LoginThrottled(ServiceError):
 
     code = "throttled"
 
-    def __init__(self, retry_after_seconds: int) -> None:
+    def __init__(self, retry_after_seconds: int, *, reason: str | None = None, message: str | None = None) -> None:
         super().__init__(
-            f"too many failed logins; try again in {retry_after_seconds} s",
+            message or f"too many failed logins; try again in {retry_after_seconds} s",
+            reason=reason,
             retry_after_seconds=retry_after_seconds,
         )
         self.retry_after_seconds = retry_after_seconds
+
+
+class LoginBusy(LoginThrottled):
+    """No password check could run now (a flood is on); nothing was charged. Try again shortly.
+
+    A ``LoginThrottled`` so every caller that handles throttling handles this too; its own
+    reason so the page does not tell a real user they failed too often."""
+
+    def __init__(self, retry_after_seconds: int = 1) -> None:
+        super().__init__(retry_after_seconds, reason="busy",
+                         message=f"login checks are busy; try again in {retry_after_seconds} s")
 
 
 # --- practice -------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ Starlette route served next to the app by ``st.App(..., routes=routes())`` (see
 logouts), verifies the password through ``simulator.service.auth.login`` (argon2id,
 throttling kept in the database), and answers ``303 See Other`` to ``/`` with
 ``Set-Cookie: kohtaamo_session=<opaque token>; HttpOnly; SameSite=Lax; Path=/`` (plus
-``Secure`` behind HTTPS). Failures redirect to ``/?auth=invalid`` or
-``/?auth=throttled&retry=N`` (plus ``&lang=en`` when the form was in English): status
+``Secure`` behind HTTPS). Failures redirect to ``/?auth=invalid``,
+``/?auth=throttled&retry=N`` or ``/?auth=busy&retry=N`` (plus ``&lang=en`` when the form was in English): status
 words only, never a token or a username in a URL.
 This module does not import streamlit, so it is tested without a server.
 """
@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.service import auth
-from simulator.service.errors import InvalidCredentials, LoginThrottled
+from simulator.service.errors import InvalidCredentials, LoginBusy, LoginThrottled
 from simulator.store import Database, database_url
 from simulator.ui.i18n import LANGUAGES
 
@@ -177,6 +177,8 @@ def make_routes(get_db: DatabaseFactory, settings: Callable[[], auth.AuthSetting
                 auth.login, get_db(), username, password, settings=current,
                 source=request.client.host if request.client else None,
             )
+        except LoginBusy as exc:  # nothing was charged: the person is not told they failed
+            return _redirect({"auth": "busy", "retry": str(exc.retry_after_seconds), **_language(form)})
         except LoginThrottled as exc:
             return _redirect({"auth": "throttled", "retry": str(exc.retry_after_seconds), **_language(form)})
         except InvalidCredentials:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import select
 
-from simulator.service import auth, users
+from simulator.service import auth, login_guard, users
 from simulator.service.auth import SYSTEM, AuthSettings
-from simulator.service.errors import InvalidCredentials, InvalidInput, LoginThrottled
+from simulator.service.errors import InvalidCredentials, InvalidInput, LoginBusy, LoginThrottled
 from simulator.store import Database
 from simulator.store.models import LoginThrottle
 
@@ -170,3 +171,48 @@ def test_a_flood_from_one_address_is_checked_a_bounded_number_of_times(db: Datab
     assert principal.username == "oikea.kayttaja"
     assert outcomes.count("checked") <= settings.source_free_failures + 1, outcomes.count("checked")
     assert len(outcomes) == 80 and hasher.most <= 2
+
+
+def test_a_clean_login_is_not_queued_behind_the_flood(db: Database) -> None:
+    """While a flood's check holds the slots suspects may use, a real user's login still
+    runs at once: one slot is kept for attempts whose name and source never failed. The
+    real login waits for nothing here (``verify_wait`` 0), so any queueing would refuse it."""
+    settings = _settings(verify_slots=2, verify_wait=timedelta(0))
+    users.create_user(db, SYSTEM, "maija", PASSWORD, "trainee", settings=settings)
+    with pytest.raises(InvalidCredentials):  # the flood's address has failed once
+        auth.login(db, "fresh0", "guess-guess", settings=settings, source="203.0.113.50")
+    slots = login_guard.slots_for(settings)
+    assert slots.acquire(priority=False, wait=0)  # a suspect check from the flood is running
+    try:
+        with pytest.raises(LoginBusy):  # the flood's next attempt finds no slot it may use
+            auth.login(db, "fresh1", "guess-guess", settings=settings, source="203.0.113.50")
+        principal, _ = auth.login(db, "maija", PASSWORD, settings=settings, source="198.51.100.20")
+        assert principal.username == "maija"
+    finally:
+        slots.release()
+
+
+def test_a_failing_source_is_answered_busy_without_a_database_write(db: Database) -> None:
+    """Once this process saw an address fail, its next attempt that would get no slot is
+    refused from memory: no charge is written (and none refunded), so a flood does not
+    queue its writes ahead of a real user's login on SQLite's one write lock."""
+    settings = _settings(verify_slots=1, verify_wait=timedelta(seconds=30))
+    with pytest.raises(InvalidCredentials):
+        auth.login(db, "fresh0", "guess-guess", settings=settings, source="203.0.113.60")
+    slots = login_guard.slots_for(settings)
+    assert slots.acquire(priority=True, wait=0)  # the one slot is in use ...
+    waiter = threading.Thread(target=lambda: slots.acquire(priority=False, wait=30) and slots.release())
+    waiter.start()  # ... and a suspect already waits for it: nobody else may queue
+    try:
+        deadline = time.monotonic() + 10
+        while slots.waiting(priority=False) < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        with pytest.raises(LoginBusy):
+            auth.login(db, "fresh1", "guess-guess", settings=settings, source="203.0.113.60")
+    finally:
+        slots.release()
+        waiter.join(timeout=30)
+    with db.read() as session:
+        keys = set(session.scalars(select(LoginThrottle.username)))
+    assert "fresh0" in keys and "fresh1" not in keys  # the refused attempt wrote nothing

@@ -60,6 +60,16 @@ def test_throttling_message_says_how_long_to_wait(app: MakeApp) -> None:
     assert texts(at, "error") == [i18n.translate("fi", "auth.error.throttled_minutes", minutes=15)]
 
 
+def test_a_busy_answer_does_not_say_the_user_failed(app: MakeApp) -> None:
+    """A flood made the login checks busy; nothing was charged to this person."""
+    at = app()
+    at.query_params["auth"] = "busy"
+    at.query_params["retry"] = "1"
+    at.run()
+    assert texts(at, "warning") == [i18n.translate("fi", "auth.error.busy", seconds=1)]
+    assert not at.error
+
+
 def test_garbage_status_parameters_show_nothing_odd(app: MakeApp) -> None:
     at = app()
     at.query_params["auth"] = "<script>alert(1)</script>"

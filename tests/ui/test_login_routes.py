@@ -14,7 +14,7 @@ import pytest
 from starlette.applications import Starlette
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from simulator.service import auth
+from simulator.service import auth, login_guard
 from simulator.store import Database
 from simulator.ui import routes
 
@@ -132,6 +132,23 @@ def test_repeated_failures_are_throttled_with_a_retry_time(http: Starlette) -> N
     assert query["auth"] == ["throttled"]
     assert int(query["retry"][0]) >= 1
     assert response.header("set-cookie") is None  # even the right password waits
+
+
+def test_a_login_that_gets_no_check_slot_is_told_busy_not_throttled(http: Starlette) -> None:
+    """With every password-check slot in use, a suspect attempt (its address failed before)
+    is answered ``busy``: nothing was charged, and the page must not say it failed."""
+    settings = auth.AuthSettings()
+    call(http, "/auth/login", form={"username": "trainee", "password": "nope"})  # this address failed once
+    slots = login_guard.slots_for(settings)
+    held = [slots.acquire(priority=True, wait=0) for _ in range(settings.verify_slots)]
+    try:
+        assert all(held)
+        response = call(http, "/auth/login", form={"username": "trainee", "password": "trainee", routes.LANGUAGE_FIELD: "en"})
+    finally:
+        for _ in held:
+            slots.release()
+    assert response.location == ("/", {"auth": ["busy"], "retry": ["1"], "lang": ["en"]})
+    assert response.header("set-cookie") is None
 
 
 def test_failure_redirect_keeps_the_form_language_and_nothing_else(http: Starlette) -> None:

@@ -247,5 +247,10 @@ def test_two_tabs_store_the_same_reply_once_and_a_refused_tab_keeps_its_text(
     send(third, other)  # answers a conversation that is no longer there
     assert fi("practice.error.stale") in [e.value for e in third.error]
     assert other in [c.value for c in third.code]  # the typed text is kept
+    # ... and the tab shows where the meeting is, as the message says, so its next reply
+    # answers that. (The race where the other turn lands during this tab's own run is only
+    # reproduced in a real browser: tests/e2e/test_browser_two_tabs.py.)
+    assert any("Miten voit tänään" in m.value for m in third.markdown)
+    send(third, other)
     stored = [turn.reply for turn in practice.get_attempt(ui_db, principal, attempt_id).turns]
-    assert stored == [same, "Miten voit tänään?"]
+    assert stored == [same, "Miten voit tänään?", other]

@@ -3,7 +3,7 @@
 The form is HTML rather than Streamlit widgets because only an HTTP response can set the
 HttpOnly cookie (see ``simulator.ui.routes``); its labels are our own translated strings,
 escaped, and it needs no JavaScript. The route reports failures back through
-``?auth=invalid|throttled&retry=N|logged_out`` (and ``&lang=``), which this page turns
+``?auth=invalid|throttled&retry=N|busy&retry=N|logged_out`` (and ``&lang=``), which this page turns
 into messages in the language the visitor chose.
 """
 
@@ -67,6 +67,8 @@ def _show_status() -> None:
             st.error(t("auth.error.throttled_minutes", minutes=(seconds + 59) // 60), icon=":material/timer:")
         else:
             st.error(t("auth.error.throttled", seconds=seconds), icon=":material/timer:")
+    elif status == "busy":
+        st.warning(t("auth.error.busy", seconds=_retry_seconds(st.query_params.get("retry"))), icon=":material/timer:")
     elif status == "logged_out":
         st.success(t("auth.logout.done"), icon=":material/logout:")
 

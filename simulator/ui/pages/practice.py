@@ -66,7 +66,12 @@ def render() -> None:
     # The chat input is pinned to the bottom wherever it is called; reading it first stores
     # the reply before anything is drawn, so a reply costs one script run instead of two.
     prompt = st.chat_input(t("practice.input_placeholder"), key=INPUT_KEY)
-    if prompt is not None and _send(db, principal, view, prompt):
+    if prompt is not None:
+        _send(db, principal, view, prompt)
+        # Read again whether or not it was stored: when another tab moved the meeting on
+        # (the reply refused as stale), this tab must now show, and answer, where it is.
+        # Drawing the view read before the send showed the old conversation under "the
+        # page now shows where it is", and the tab's next reply was refused again.
         view = practice.get_attempt(db, principal, attempt_id)
         if view.finished:
             _read_only(view)
@@ -208,8 +213,8 @@ def _end(db: Database, principal: Principal, view: AttemptView) -> None:
         st.rerun()
 
 
-def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> bool:
-    """Store the reply; False (with a notice for this run) when it was not sent."""
+def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> None:
+    """Store the reply, or leave a notice for this run saying why it was not stored."""
     try:
         shown = st.session_state.get(SHOWN_KEY)
         expected = shown[1] if isinstance(shown, tuple) and shown[0] == view.id else view.next_index
@@ -217,14 +222,10 @@ def _send(db: Database, principal: Principal, view: AttemptView, text: str) -> b
     except ReplyRefused as error:
         kept = error.code in ("too_long", "invalid_characters")  # the typed text is kept to copy
         st.session_state[NOTICE_KEY] = (error.code, text) if kept else ("empty", "")
-        return False
     except StaleReply as error:  # another tab moved the conversation on: keep the text
         st.session_state[NOTICE_KEY] = ("stale", (errors.message("practice", error), text))
-        return False
     except ServiceError as error:
         st.session_state[NOTICE_KEY] = ("error", errors.message("practice", error))
-        return False
-    return True
 
 
 def _notice() -> None:
