@@ -5,7 +5,7 @@
 For each writer of a language in turn, the whole training (``simulator.language.learned.train``:
 model, out-of-fold combiner and thresholds) is run without that writer's replies, and the
 result is measured on them, beside the rules alone and the model alone (p >= 0.5). The
-calibration writers are the rules-unseen ones (w1-w7) minus the held-out one. Then the
+calibration writers are the rules-unseen ones (w1-w8) minus the held-out one. Then the
 pooled figures over the rules-unseen writers, per language, with per-signal P/R/F1.
 Target (issue 9): macro-F1 >= 0.85 in both languages on data the rules never saw.
 Slow (a few minutes): it trains three to four models per held-out writer.
