@@ -237,9 +237,25 @@ class Detector:
             probes = [Hit(hit.signal, a, b, _sentence_of(analysis, a)) for a, b in words]
             survivors = [p for p in probes if not any(n.denies(analysis, p) for n in self.negations)]
             survivors = apply_context(analysis, survivors, context, self._explained)
+            if hit.signal == "jargon":
+                survivors = [p for p in survivors if not self._named_not_used(analysis, p)]
             if len(survivors) < len(probes):
                 denied.add(id(hit))
         return denied
+
+    def _named_not_used(self, analysis: Analysis, probe: Hit) -> bool:
+        """A term the reply quotes or explains where it stands: the jargon rules' own exemptions.
+
+        The model learns that office terms are jargon, but not that "karenssi" in quotes is
+        named rather than used, or that "työpaja, jossa tehdään puutöitä" explains itself.
+        """
+        position = next((i for i, t in enumerate(analysis.tokens) if t.start <= probe.start < max(t.end, t.start + 1)), None)
+        if position is None:
+            return False
+        if analysis.tokens[position].quoted:
+            return True
+        sentence = analysis.sentences[probe.sentence]
+        return self._explained(analysis, position, position + 1, sentence.stop)
 
     def signals(self, text: str, prev: str | None = None, stage: str | None = None) -> list[str]:
         """The sorted names of the signals present."""

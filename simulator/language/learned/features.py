@@ -16,6 +16,10 @@ from simulator.language.text import Text, Token, tokenise
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
 CHAR_NGRAMS = (3, 4, 5)
+# Crude lemma: the standard form's first letters. Bigrams of these generalise across inflection
+# ("sinun kannattaa" / "sinun kannattaisi", "your application" / "your applications"): +0.004
+# macro-F1 cross-writer in both languages.
+STEM = 5
 # Words too common to show that the client's words came back (both languages, folded).
 _STOP = frozenset(
     """mina sina han me te he se ne tama tuo etta kun jos niin mutta myos vain viela ole olla
@@ -89,7 +93,7 @@ def extract(raw: str, lang: str, prev: str | None = None, sentence: int | None =
     if question:
         names.append("q?")
         origins.append(-1)
-    previous_form = "^"
+    previous_form = previous_stem = "^"
     last_sentence = -1
     for index in indexes:
         token = tokens[index]
@@ -98,13 +102,19 @@ def extract(raw: str, lang: str, prev: str | None = None, sentence: int | None =
             continue
         head = forms[0]
         if token.sentence != last_sentence:
-            previous_form, last_sentence = "^", token.sentence
+            previous_form, previous_stem, last_sentence = "^", "^", token.sentence
         for form in forms:
             names.append("w:" + form)
             origins.append(index)
         names.append(f"b:{previous_form} {head}")
         origins.append(index)
-        previous_form = head
+        stem = head[:STEM] if head.isalpha() else head
+        if stem != head:
+            names.append("s:" + stem)
+            origins.append(index)
+        names.append(f"t:{previous_stem} {stem}")
+        origins.append(index)
+        previous_form, previous_stem = head, stem
         padded = f" {head} "
         for size in CHAR_NGRAMS:
             for start in range(max(1, len(padded) - size + 1)):

@@ -2,7 +2,7 @@
 
 The data protocol (docs/detection.md): the model is fitted on every labelled set except the
 measure-only holdout; the combiner and the thresholds only on out-of-fold model scores for
-the writers the rules were never tuned on (w1-w4), each scored by a model fitted without
+the writers the rules were never tuned on (w1-w8), each scored by a model fitted without
 that writer. Thresholds decide what the model adds where the rules found nothing; veto
 levels, what it takes away. Deterministic: sorted inputs, fixed iterations, no randomness.
 """
@@ -29,6 +29,8 @@ FIT_SETS: dict[str, dict[str, str]] = {
         "w0": "training/w0_fi.jsonl",
         "w1": "training/w1_fi.jsonl",
         "w2": "training/w2_fi.jsonl",
+        "w5": "training/w5_fi.jsonl",
+        "w6": "training/w6_fi.jsonl",
     },
     "en": {
         "dev": "conformance/signals_en_dev.jsonl",
@@ -36,9 +38,12 @@ FIT_SETS: dict[str, dict[str, str]] = {
         "w0": "training/w0_en.jsonl",
         "w3": "training/w3_en.jsonl",
         "w4": "training/w4_en.jsonl",
+        "w7": "training/w7_en.jsonl",
+        "w8": "training/w8_en.jsonl",
     },
 }
-CALIBRATION: dict[str, tuple[str, ...]] = {"fi": ("w1", "w2"), "en": ("w3", "w4")}
+# the writers the rules were never tuned on: the combiner and thresholds learn only from them
+CALIBRATION: dict[str, tuple[str, ...]] = {"fi": ("w1", "w2", "w5", "w6"), "en": ("w3", "w4", "w7", "w8")}
 HOLDOUT = "conformance/holdout_{lang}.jsonl"  # measured only, never fitted or tuned on
 
 

@@ -65,6 +65,15 @@ def test_missing_umlauts_and_colloquial_forms_share_features() -> None:
     assert fold("Tärkeää öljyä") == "Tarkeaa oljya"
 
 
+def test_inflected_forms_share_a_stem_bigram() -> None:
+    """The crude lemma (first five letters of the standard form) joins forms the word bigrams keep apart."""
+    plain = set(extract("Sinun kannattaa hakea.", "fi").names)
+    conditional = set(extract("Sun kannattais hakea", "fi").names)
+    assert "b:sinun kannattaa" in plain and "b:sinun kannattaa" not in conditional
+    assert {"s:kanna", "t:sinun kanna", "t:^ sinun"} <= plain & conditional
+    assert "t:your appli" in set(extract("Your applications", "en").names) & set(extract("your application", "en").names)
+
+
 def test_echo_of_the_client_words_gives_prev_features() -> None:
     echo = extract("Eli työnhaku tuntuu sinusta raskaalta.", "fi", prev="Tää työnhaku on ollut tosi raskasta").names
     other = extract("Kerro lisää koulusta.", "fi", prev="Tää työnhaku on ollut tosi raskasta").names

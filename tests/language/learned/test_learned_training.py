@@ -1,6 +1,6 @@
 """The shipped weights are exactly what ``simulator train-detector`` makes from the data in the repository.
 
-The full training runs here (both languages, about 20 s of CPU each on the 2-core dev
+The full training runs here (both languages, about a minute of CPU each on the 2-core dev
 machine): the reproduction is the proof, a hash alone would only show that nothing moved.
 The hash test runs first and fails fast with the command to run when inputs changed.
 """
