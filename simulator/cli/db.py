@@ -10,7 +10,10 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports the store lazily so `simulator --help` stays quick
+    from simulator.store import Database
 
 
 def add_url_option(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +81,7 @@ def run_friendly(url: str, action: Callable[[], int]) -> int:
         return exc.code
 
 
-def require_schema(url: str) -> Any:
+def require_schema(url: str) -> Database:
     """A Database on an up-to-date schema, or a clear instruction to migrate first."""
     from simulator.service.errors import ServiceError
     from simulator.store import Database
@@ -95,7 +98,7 @@ def require_schema(url: str) -> Any:
 
 
 @contextmanager
-def schema_database(url: str) -> Iterator[Any]:
+def schema_database(url: str) -> Iterator[Database]:
     """``require_schema``'s Database for the block, disposed after it."""
     db = require_schema(url)
     try:
@@ -104,7 +107,7 @@ def schema_database(url: str) -> Iterator[Any]:
         db.dispose()
 
 
-def run_with_database(args: argparse.Namespace, action: Callable[[Any], int]) -> int:
+def run_with_database(args: argparse.Namespace, action: Callable[[Database], int]) -> int:
     """A command's body on the up-to-date database at ``--database-url``, with friendly errors."""
     url = resolve_url(args)
 

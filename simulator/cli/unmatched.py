@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from simulator.cli.db import add_url_option, run_with_database
+
+if TYPE_CHECKING:
+    from simulator.store import Database
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,11 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    def action(db: object) -> int:
+    def action(db: Database) -> int:
         from simulator.service.auth import SYSTEM
         from simulator.service.content_status import unmatched_questions
 
-        rows = unmatched_questions(SYSTEM, db, args.scenario)  # type: ignore[arg-type]
+        rows = unmatched_questions(SYSTEM, db, args.scenario)
         if args.json:
             print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
             return 0

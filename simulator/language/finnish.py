@@ -45,7 +45,7 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "nähää": ("nähdään",), "hetu": ("henkilötunnus",), "ekana": ("ensin",), "eka": ("ensimmäinen",),
     "tosi": ("tosi",), "kauheen": ("kauhean",), "äkkiä": ("nopeasti",),
     "yks": ("yksi",), "kaks": ("kaksi",), "viis": ("viisi",), "kuus": ("kuusi",),
-    "ens": ("ensi",), "ni": ("niin",), "puol": ("puoli",), "lopuks": ("lopuksi",), "esim": ("esimerkiksi",), "tuut": ("tulet",),
+    "ens": ("ensi",), "ni": ("niin",), "puol": ("puoli",), "lopuks": ("lopuksi",), "esim": ("esimerkiksi",),
 }
 
 # Spoken "-lanen" adjectives drop the i: "millanen", "tällasessa", "semmosta" -> "-lainen".

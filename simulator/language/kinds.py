@@ -180,7 +180,7 @@ class QuestionEvaluator(Evaluator):
         rule = self.rule
         stop = sentence.stop
         main, comma = self._head_positions(analysis, index, sentence)
-        unpunctuated = not analysis.text.original[sentence.start : sentence.end].rstrip()[-1:] in ".!?\u2026"
+        unpunctuated = analysis.text.original[sentence.start : sentence.end].rstrip()[-1:] not in ".!?\u2026"
         interrogative = sentence.question_mark or unpunctuated
         head_clause = None
         for position in main:

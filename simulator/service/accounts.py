@@ -188,8 +188,7 @@ def deletion_preview(db: Database, actor: Principal | None, user_id: int) -> Del
 
 def delete_account(db: Database, actor: Principal | None, user_id: int) -> None:
     """Delete an account and everything of theirs (``users.delete_user``)."""
-    require_admin(actor)
-    user_service.delete_user(db, actor, user_id)  # type: ignore[arg-type]
+    user_service.delete_user(db, require_admin(actor), user_id)
 
 
 # --- a whole class from a CSV file -------------------------------------------------------------

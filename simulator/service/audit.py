@@ -27,6 +27,7 @@ from simulator.service.principal import Actor, Principal, _System
 from simulator.store import Database
 from simulator.store import audit as audit_repo
 from simulator.store import users as user_repo
+from simulator.store.models import AuditEvent
 
 # The actions, each a stable key the UI translates (audit.action.<key>).
 JOINED = "joined_by_invitation"
@@ -85,10 +86,10 @@ def record_read(db: Database, principal: Principal, owner_id: int, attempt_id: i
             record(session, principal, READ_ATTEMPT, subject_id=owner_id, attempt_id=attempt_id, detail=what)
 
 
-def _entry(event: object) -> AuditEntry:
+def _entry(event: AuditEvent) -> AuditEntry:
     return AuditEntry(
-        at=event.at, actor=event.actor_name, action=event.action, subject=event.subject_name,  # type: ignore[attr-defined]
-        cohort_id=event.cohort_id, attempt_id=event.attempt_id, detail=event.detail,  # type: ignore[attr-defined]
+        at=event.at, actor=event.actor_name, action=event.action, subject=event.subject_name,
+        cohort_id=event.cohort_id, attempt_id=event.attempt_id, detail=event.detail,
     )
 
 

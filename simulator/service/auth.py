@@ -239,29 +239,30 @@ def login(
     reservation = login_guard.reserve(db, settings, key, source, now)
     with db.read() as session:
         user = user_repo.get_by_username(session, key)
-        user_id = user.id if user is not None else None
-        stored_hash = user.password_hash if user is not None else None
+        account = (user.id, user.password_hash) if user is not None else None
 
     # The slow hash runs outside any transaction so it never holds the write lock.
+    # ``verified`` is the account only once its password checked out.
+    verified: tuple[int, str] | None = None
     try:
         with login_guard.verification_slot(settings, suspect=reservation.suspect):
-            if stored_hash is None:
+            if account is None:
                 _dummy_verify(settings.hasher, password)
-                ok = False
-            else:
-                ok = verify_password(stored_hash, password, settings.hasher)
+            elif verify_password(account[1], password, settings.hasher):
+                verified = account
     except LoginThrottled:
         login_guard.release(db, reservation, settings)
         raise
 
-    if not ok:
+    if verified is None:
         log.info("failed login (charged before the check)")
         raise InvalidCredentials()
 
-    new_hash = settings.hasher.hash(password) if settings.hasher.check_needs_rehash(stored_hash) else None  # type: ignore[arg-type]
+    user_id, stored_hash = verified
+    new_hash = settings.hasher.hash(password) if settings.hasher.check_needs_rehash(stored_hash) else None
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
-        user = user_repo.get_user(session, user_id)  # type: ignore[arg-type]
+        user = user_repo.get_user(session, user_id)
         if user is None or user.deactivated_at is not None:  # deleted meanwhile, or switched off by an admin
             raise InvalidCredentials()
         login_guard.settle_success(db, reservation, settings)  # joins this transaction

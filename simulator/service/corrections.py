@@ -56,7 +56,7 @@ def corrected_findings(
     """The engine's findings per turn with dismissals removed and additions appended."""
     by_index: dict[int, list[Correction]] = defaultdict(list)
     for c in corrections:
-        by_index[c.turn_index].append(c)  # type: ignore[attr-defined]
+        by_index[c.turn_index].append(c)
     reply_principles = {p.id: p for p in rubric.principles}
     out: list[list[Finding]] = []
     for turn in state.turns:
@@ -74,13 +74,8 @@ def corrected_findings(
 def corrections_with_index(session: Session, attempt_id: int, *, history: bool = False) -> list[Correction]:
     """The attempt's corrections in force, each with the index of the turn it corrects
     (``history``: withdrawn ones too, for showing the reply's history)."""
-    out = []
-    for correction, index in review_repo.corrections_with_turn_index(session, attempt_id):
-        if correction.withdrawn_at is not None and not history:
-            continue
-        correction.turn_index = index  # type: ignore[attr-defined]
-        out.append(correction)
-    return out
+    return [correction for correction in review_repo.corrections_for_attempt(session, attempt_id)
+            if history or correction.withdrawn_at is None]
 
 
 def recompute(session: Session, attempt: Attempt) -> SessionReport:
@@ -167,7 +162,7 @@ def dismiss_finding(
         if finding is None:
             raise NotFound("no such finding in this reply", reason="finding_not_found")
         done = {c.finding_key for c in corrections_with_index(session, attempt.id)
-                if c.action == "dismiss" and c.turn_index == turn.index}  # type: ignore[attr-defined]
+                if c.action == "dismiss" and c.turn_index == turn.index}
         if key in done:
             raise Conflict("that finding is already dismissed", reason="already_corrected")
         return finding.principle, key
@@ -269,7 +264,7 @@ def export_corrections(db: Database, actor: Actor | None = SYSTEM) -> Iterator[d
             corrections = corrections_with_index(session, attempt.id)
             by_index: dict[int, list[Correction]] = defaultdict(list)
             for c in corrections:
-                by_index[c.turn_index].append(c)  # type: ignore[attr-defined]
+                by_index[c.turn_index].append(c)
             turns = {t.index: t for t in attempt_repo.list_turns(session, attempt.id)}
             opening = (attempt.state or {}).get("opening_line", "")
             for index in sorted(by_index):

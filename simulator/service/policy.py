@@ -48,17 +48,18 @@ def require_staff(principal: Principal | None) -> Principal:
     return principal
 
 
-def require_role(actor: Actor | None, *roles: str) -> None:
+def require_role(actor: Actor | None, *roles: str) -> Actor:
     """SYSTEM (the local operator) or a principal with one of ``roles`` (``role_required``)."""
     if isinstance(actor, _System):
-        return
+        return actor
     if not isinstance(actor, Principal) or actor.role not in roles:
         raise Forbidden("you are not allowed to do this", reason="role_required", roles=list(roles))
+    return actor
 
 
-def require_admin(actor: Actor | None) -> None:
+def require_admin(actor: Actor | None) -> Actor:
     """Admins and SYSTEM: accounts, roles, retention, content status, the audit log."""
-    require_role(actor, "admin")
+    return require_role(actor, "admin")
 
 
 def is_self_or_admin(actor: Actor | None, user_id: int) -> bool:

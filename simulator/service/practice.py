@@ -22,6 +22,7 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from simulator.content.common import is_stage
 from simulator.content.rubric import Rubric
 from simulator.engine.state import TurnRecord
 from simulator.rubric.report import SessionReport
@@ -213,10 +214,12 @@ def hint(db: Database, principal: Principal | None, attempt_id: int) -> HintView
         except SessionClosed:
             raise AttemptFinished(attempt.id) from None
         stage = simulation.state.stage
+        if not is_stage(stage):  # "closed": the hint above has already refused a closed session
+            raise AttemptFinished(attempt.id)
         attempt.state = simulation.state.model_dump(mode="json")
         attempt.hints_used = simulation.state.hints_used
         attempt.updated_at = now()
-        guide = rubric.stages[stage]  # type: ignore[index]
+        guide = rubric.stages[stage]
         return HintView(
             text={"fi": guide.hint.fi, "en": guide.hint.en},
             stage=stage,

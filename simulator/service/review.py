@@ -161,7 +161,7 @@ def _correction_views(session: Session, rubric: Rubric, corrections: Sequence[Co
         out.append(
             CorrectionView(
                 id=c.id,
-                turn_index=c.turn_index,  # type: ignore[attr-defined]
+                turn_index=c.turn_index,
                 action=c.action,
                 principle=c.principle_id,
                 principle_name=({"fi": principle.name.fi, "en": principle.name.en} if principle

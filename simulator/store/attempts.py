@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.session import make_transient_to_detached
 
+from simulator.store._dml import rows_changed
 from simulator.store.cohorts import member_ids_query
 from simulator.store.models import Attempt, AttemptPrincipleCount, AttemptSummaryRow, Turn, utcnow
 
@@ -309,9 +310,9 @@ def _score(value: Any) -> float | None:
 
 def delete_attempts_older_than(session: Session, cutoff: datetime) -> int:
     """Delete attempts last touched before ``cutoff``; turns, comments and corrections cascade."""
-    result = session.execute(delete(Attempt).where(Attempt.updated_at < cutoff))
+    deleted = rows_changed(session, delete(Attempt).where(Attempt.updated_at < cutoff))
     session.expire_all()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return deleted
 
 
 def attempt_to_dict(attempt: Attempt, turns: list[Turn]) -> dict[str, Any]:

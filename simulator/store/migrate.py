@@ -6,6 +6,7 @@ directory is needed: the scripts ship inside the package.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -38,7 +39,7 @@ def downgrade(url: str, revision: str) -> None:
     _run(url, lambda config: command.downgrade(config, revision))
 
 
-def _run(url: str, action: object) -> None:
+def _run(url: str, action: Callable[[Config], None]) -> None:
     url = normalise_url(url)
     sql_engine = make_sql_engine(url)
     lock = writer_lock(url) if sql_engine.dialect.name == "sqlite" else None
@@ -48,7 +49,7 @@ def _run(url: str, action: object) -> None:
         with sql_engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            action(config)  # type: ignore[operator]
+            action(config)
     finally:
         if lock is not None:
             lock.release()

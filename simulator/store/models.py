@@ -25,8 +25,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 ROLES = ("trainee", "mentor", "admin")
 LOCALES = ("fi", "en")
@@ -248,6 +249,12 @@ class Correction(Base):
     reason: Mapped[str] = mapped_column(String(32), server_default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     withdrawn_by: Mapped[int | None] = mapped_column(Integer)
+    # The index of the corrected turn, loaded with the row (a correlated subquery, not a
+    # column): the service groups and matches corrections by turn index, and this keeps that
+    # a typed attribute instead of one pinned on the row after the query.
+    turn_index: Mapped[int] = column_property(
+        select(Turn.index).where(Turn.id == turn_id).correlate_except(Turn).scalar_subquery()
+    )
 
 
 # --- revision 0003: per-attempt summaries for dashboards ----------------------------------

@@ -67,23 +67,19 @@ def comments_with_turn_index(session: Session, attempt_id: int) -> list[tuple[Tu
     return [(comment, index) for comment, index in session.execute(query)]
 
 
-def corrections_with_turn_index(session: Session, attempt_id: int) -> list[tuple[Correction, int]]:
-    """The attempt's corrections with the index of their turn, in turn and time order."""
-    query = (
-        select(Correction, Turn.index)
-        .join(Turn, Turn.id == Correction.turn_id)
-        .where(Turn.attempt_id == attempt_id)
-        .order_by(Turn.index, Correction.created_at, Correction.id)
-    )
-    return [(correction, index) for correction, index in session.execute(query)]
-
-
 def comments_for_attempt(session: Session, attempt_id: int) -> list[TurnComment]:
     return [comment for comment, _ in comments_with_turn_index(session, attempt_id)]
 
 
 def corrections_for_attempt(session: Session, attempt_id: int) -> list[Correction]:
-    return [correction for correction, _ in corrections_with_turn_index(session, attempt_id)]
+    """The attempt's corrections in turn and time order (each row carries its ``turn_index``)."""
+    query = (
+        select(Correction)
+        .join(Turn, Turn.id == Correction.turn_id)
+        .where(Turn.attempt_id == attempt_id)
+        .order_by(Turn.index, Correction.created_at, Correction.id)
+    )
+    return list(session.scalars(query))
 
 
 def comments_by_author(session: Session, author_id: int) -> list[TurnComment]:

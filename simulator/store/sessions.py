@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from simulator.store._dml import rows_changed
 from simulator.store.models import AuthSession
 
 
@@ -36,12 +37,12 @@ def touch(session: Session, session_id: int, now: datetime) -> None:
 
 
 def revoke(session: Session, token_hash: str, now: datetime) -> bool:
-    result = session.execute(
+    return bool(rows_changed(
+        session,
         update(AuthSession)
         .where(AuthSession.token_hash == token_hash, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        .values(revoked_at=now),
+    ))
 
 
 def revoke_all_for_user(
@@ -50,12 +51,11 @@ def revoke_all_for_user(
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if except_hash is not None:
         query = query.where(AuthSession.token_hash != except_hash)
-    return int(session.execute(query.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
+    return rows_changed(session, query.values(revoked_at=now))
 
 
 def delete_dead(session: Session, now: datetime) -> int:
     """Remove expired and revoked sessions (housekeeping; they no longer authenticate anyone)."""
-    result = session.execute(
-        delete(AuthSession).where(or_(AuthSession.expires_at <= now, AuthSession.revoked_at.is_not(None)))
+    return rows_changed(
+        session, delete(AuthSession).where(or_(AuthSession.expires_at <= now, AuthSession.revoked_at.is_not(None)))
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from simulator.store._dml import rows_changed
 from simulator.store.models import LoginThrottle
 
 
@@ -72,10 +73,10 @@ def clear(session: Session, key: str) -> None:
 
 def prune(session: Session, older_than: datetime) -> int:
     """Forget streaks nobody continued (guessed names would otherwise pile up)."""
-    result = session.execute(
+    return rows_changed(
+        session,
         delete(LoginThrottle).where(
             LoginThrottle.last_failure_at < older_than,
             (LoginThrottle.blocked_until.is_(None)) | (LoginThrottle.blocked_until < older_than),
-        )
+        ),
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]

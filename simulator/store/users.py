@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from simulator.store._dml import rows_changed
 from simulator.store.ids import is_row_id
 from simulator.store.models import (
     Assignment,
@@ -94,9 +95,9 @@ def delete_user(session: Session, user_id: int) -> bool:
     the same id (SQLite may reuse the highest rowid) cannot inherit the right to place them.
     """
     session.execute(update(User).where(User.created_by == user_id).values(created_by=None))
-    result = session.execute(delete(User).where(User.id == user_id))
+    deleted = rows_changed(session, delete(User).where(User.id == user_id))
     session.expire_all()  # cascaded rows may still sit in the identity map
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(deleted)
 
 
 def count_active_admins(session: Session, *, other_than: int) -> int:

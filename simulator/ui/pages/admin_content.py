@@ -12,6 +12,7 @@ import streamlit as st
 
 from simulator.service import audit, content_status
 from simulator.service.errors import ServiceError
+from simulator.service.principal import Principal
 from simulator.ui import i18n
 from simulator.ui.components.audit_table import audit_table
 from simulator.ui.components.text import escape
@@ -34,12 +35,12 @@ def _issue(issue: content_status.ContentIssueView, number: int) -> None:
             st.code(f"{issue.line} | {issue.source_line.rstrip()}", language=None)
 
 
-def _audit(principal: object) -> None:
+def _audit(principal: Principal) -> None:
     """The installation's audit log: newest events, and the whole log as CSV."""
     with st.expander(t("admin_content.audit_heading")):
         try:
-            entries = audit.audit_log(get_db(), principal)  # type: ignore[arg-type]
-            csv_text = audit.audit_csv(get_db(), principal)  # type: ignore[arg-type]
+            entries = audit.audit_log(get_db(), principal)
+            csv_text = audit.audit_csv(get_db(), principal)
         except ServiceError as exc:
             st.error(i18n.error_text(exc))
             return
@@ -78,11 +79,11 @@ def render() -> None:
     _unmatched(principal)
 
 
-def _unmatched(principal: object) -> None:
+def _unmatched(principal: Principal) -> None:
     """Trainees' questions no topic answered, so authors can extend the fact sheets."""
     st.subheader(t("admin_content.unmatched"))
     try:
-        rows = content_status.unmatched_questions(principal, get_db())  # type: ignore[arg-type]
+        rows = content_status.unmatched_questions(principal, get_db())
     except ServiceError as exc:
         st.error(i18n.error_text(exc))
         return

@@ -3,6 +3,8 @@ inner thoughts, compared with the trainee's own earlier attempts; downloadable."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -252,5 +254,5 @@ def _date(summary: AttemptSummary) -> str:
     return _date_of(summary.finished_at or summary.started_at)
 
 
-def _date_of(value: object) -> str:
-    return fmt.moment(value)  # type: ignore[arg-type]
+def _date_of(value: datetime | None) -> str:
+    return fmt.moment(value)

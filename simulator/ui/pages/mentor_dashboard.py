@@ -11,6 +11,7 @@ import streamlit as st
 from simulator.service import dashboard, policy
 from simulator.service.dashboard import CohortDashboard
 from simulator.service.errors import ServiceError
+from simulator.service.principal import Principal
 from simulator.ui.components import fmt
 from simulator.ui.components.context import get_db, require_principal, t, ui_language
 from simulator.ui.components.metrics import metric_name
@@ -182,17 +183,17 @@ def _trainees(view: CohortDashboard) -> None:
     )
 
 
-def _downloads(principal: object, view: CohortDashboard) -> None:
+def _downloads(principal: Principal, view: CohortDashboard) -> None:
     st.subheader(t("mentor.dashboard.export"))
     columns = st.columns(2)
     db = get_db()
     columns[0].download_button(
-        t("mentor.dashboard.csv"), dashboard.cohort_csv(db, principal, view.cohort_id),  # type: ignore[arg-type]
+        t("mentor.dashboard.csv"), dashboard.cohort_csv(db, principal, view.cohort_id),
         file_name=f"cohort-{view.cohort_id}.csv", mime="text/csv", key="mentor_dashboard_csv",
     )
     columns[1].download_button(
         t("mentor.dashboard.csv_pseudonymised"),
-        dashboard.cohort_csv(db, principal, view.cohort_id, pseudonymise=True),  # type: ignore[arg-type]
+        dashboard.cohort_csv(db, principal, view.cohort_id, pseudonymise=True),
         file_name=f"cohort-{view.cohort_id}-pseudonymised.csv", mime="text/csv", key="mentor_dashboard_csv_pseudo",
         help=t("mentor.dashboard.csv_pseudonymised_help"),
     )

@@ -9,6 +9,7 @@ import streamlit as st
 from simulator.service import assignments, catalogue, practice
 from simulator.service.assignments import MyAssignment
 from simulator.service.errors import ServiceError
+from simulator.service.principal import Principal
 from simulator.service.views import ScenarioCard
 from simulator.ui.components import errors, routing
 from simulator.ui.components.context import get_db, require_principal, t
@@ -47,14 +48,14 @@ def render() -> None:
     _grid([c for c in cards if c.id not in mine], principal)
 
 
-def _grid(cards: list[ScenarioCard], principal: object, mine: dict[str, MyAssignment] | None = None) -> None:
+def _grid(cards: list[ScenarioCard], principal: Principal, mine: dict[str, MyAssignment] | None = None) -> None:
     columns = st.columns(2)
     for position, card in enumerate(cards):
         with columns[position % 2]:
             _card(card, principal, (mine or {}).get(card.id))
 
 
-def _card(card: ScenarioCard, principal: object, assignment: MyAssignment | None = None) -> None:
+def _card(card: ScenarioCard, principal: Principal, assignment: MyAssignment | None = None) -> None:
     with st.container(border=True, key=f"picker_card_{card.id}"):
         st.markdown(f"#### {escape(card.title)}")
         badges = [
@@ -86,9 +87,9 @@ def _card(card: ScenarioCard, principal: object, assignment: MyAssignment | None
             _start(card, principal)
 
 
-def _start(card: ScenarioCard, principal: object) -> None:
+def _start(card: ScenarioCard, principal: Principal) -> None:
     try:
-        view = practice.start_attempt(get_db(), principal, card.id)  # type: ignore[arg-type]
+        view = practice.start_attempt(get_db(), principal, card.id)
     except ServiceError as error:
         st.error(errors.message("picker", error))
         return
