@@ -14,7 +14,6 @@ to the same lines.
 from __future__ import annotations
 
 import random
-import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from itertools import permutations
 
 from simulator.content.common import is_stage
 from simulator.content.scenario import ClientLine, Condition, Disclosure, Reaction, Scenario, StageLines, Topic
+from simulator.engine.answer_fit import NUMBER_RE, any_fits, by_fit
 from simulator.engine.intent import Route
 from simulator.engine.matcher import Unit, units_of, words_of
 from simulator.engine.memory import fill
@@ -37,14 +37,6 @@ ADVISING = frozenset(
 )
 LEVELS = ("evasive", "partial", "full")
 CLARIFY_OPTIONS = 2  # a person asks "this or that?", never lists three
-# A line that states a number (digits or a number word): what a how-many/how-old/how-long
-# question wants to hear.
-_NUMBER_RE = re.compile(
-    r"\d|\b(yk?si|kaks|kaksi|kolme|neljä|viis|viisi|kuus|kuusi|seitsemän|seittemän|kahdeksan|kaheksan|yhdeksän"
-    r"|yheksän|kymmenen|\w+toista|\w*kymmentä|\w*kyt|sata|\w+sataa|tuhat|puoli|one|two|three|four|five|six"
-    r"|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|hundred|half|once|twice)\b",
-    re.IGNORECASE,
-)
 _BAND_LEVEL = {"low": 0, "mid": 1, "high": 2}
 # Neutral nods for when every written line is spent; combined so none repeats verbatim.
 _NODS = {
@@ -276,8 +268,10 @@ def _answer(
     level = min(2, _BAND_LEVEL[scenario.trust.band(trust)] + (1 if route.specific else 0))
     if route.types & PLAIN:  # who, where from, how old, how many: a plain fact gets at least a part of the truth
         level = max(level, 1)
-    if route.types & NUMERIC and level < 2 and not _states_number(getattr(topic.answers, LEVELS[level])):
-        level += 1  # "how much is the rent?": an answer without the number is no answer at all
+    if route.types & NUMERIC and level < 2:
+        # "how much is the rent?", "how old is the youngest?": an answer without the number
+        # (or without the age) is no answer at all
+        level = _fitting_level(topic, level, route.types)
     before = state.answer_levels.get(topic.id)
     new_kind = route.types - set(state.answer_types.get(topic.id, ()))
     if new_kind and before is not None and _BAND_LEVEL[scenario.trust.band(trust)] >= 1:
@@ -286,14 +280,16 @@ def _answer(
     if before is None or LEVELS.index(before) < level:
         for step in range(level, LEVELS.index(before) if before else -1, -1):
             lines = getattr(topic.answers, LEVELS[step])
-            found = response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[step])
+            found = response(_pick_fitting(chooser, lines, route.types, route.question, scenario.language), "topic", topic.id, LEVELS[step])
             if found:
                 return found
     if new_kind and before is not None and route.types & NUMERIC:
         # "How many years were you there?" after the whole work history: the number the
         # history left out may sit in a line not said yet (a lower level is no step back)
         told = [line for step in range(level, -1, -1) for line in getattr(topic.answers, LEVELS[step])]
-        numeric = [line for line in told if _NUMBER_RE.search(line.text)]
+        numeric = [line for tier in by_fit(told, route.types)[:-1] for line in tier] or [
+            line for line in told if NUMBER_RE.search(line.text)
+        ]
         found = response(chooser.pick(numeric), "topic", topic.id, before)
         if found:
             return found
@@ -303,21 +299,38 @@ def _answer(
         if found:
             return found
     lines = [*topic.answers.full, *topic.answers.partial] if level >= 1 else topic.answers.evasive
-    return response(_pick_fitting(chooser, lines, route.types), "topic", topic.id, LEVELS[level])
+    return response(_pick_fitting(chooser, lines, route.types, route.question, scenario.language), "topic", topic.id, LEVELS[level])
 
 
-def _states_number(lines: Sequence[ClientLine]) -> bool:
-    return any(_NUMBER_RE.search(line.text) for line in lines)
+def _fitting_level(topic: Topic, level: int, types: frozenset[str]) -> int:
+    """The level to answer a number question at: the lowest one up from ``level`` whose lines
+    state what is asked (an age, a span), else one up when ``level`` states no number at all."""
+    for higher in range(level, 3):
+        if any_fits(getattr(topic.answers, LEVELS[higher]), types):
+            return higher
+    if not any(NUMBER_RE.search(line.text) for line in getattr(topic.answers, LEVELS[level])):
+        return level + 1
+    return level
 
 
-def _pick_fitting(chooser: _Chooser, lines: Sequence[ClientLine], types: frozenset[str]) -> tuple[ClientLine, str] | None:
-    """A line that fits the kind of question first: a number for how many / how old / how long."""
-    if types & NUMERIC:
-        numeric = [line for line in lines if _NUMBER_RE.search(line.text)]
-        picked = chooser.pick(numeric) if numeric else None
+def _pick_fitting(
+    chooser: _Chooser, lines: Sequence[ClientLine], types: frozenset[str], question: str = "", language: str = "fi"
+) -> tuple[ClientLine, str] | None:
+    """A line that fits the kind of question first: an age or a span for how old / how long,
+    a number for how many, then any (``answer_fit``); within that, the line that shares the
+    question's words ("years in the same firm?" -> the line about the firm)."""
+    for tier in by_fit(lines, types):
+        if question and len(tier) > 1:
+            shared = {line.id: _shared_words(question, line.text, language) for line in tier}
+            most = max(shared.values())
+            if most > 0:
+                picked = chooser.pick([line for line in tier if shared[line.id] == most])
+                if picked is not None:
+                    return picked
+        picked = chooser.pick(tier)
         if picked is not None:
             return picked
-    return chooser.pick(lines)
+    return None
 
 
 def _clarify_name(topic: Topic) -> str:

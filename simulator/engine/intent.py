@@ -131,8 +131,39 @@ def sentence_types(parsed: Text, sentence: int, language: str) -> frozenset[str]
     return types_of([t.norm for t in _sentence_tokens(parsed, sentence, language)], language)
 
 
-def route(index: IntentIndex | None, text: str, language: str) -> Route:
-    """Route one reply: its best-matching question sentence, else what it tells about."""
+# A short follow-up points back at what the client just said: "How long were you at that?",
+# "Mitä teit siellä?", "And the youngest?". Such a sentence has (almost) no content word
+# of its own, so the last answered topic is what it asks about.
+_ANAPHORA = {
+    "en": frozenset("that there it they them those he she him her his their then".split()),
+    "fi": frozenset(
+        "siella siina sita se ne niita sen siita sinne sielta silla tuolla tuossa han hanen heita niilla niista sillon silloin".split()
+    ),
+}
+_FOLLOW_OPENERS = {"en": frozenset({"and", "what about", "how about"}), "fi": frozenset({"entä", "enta", "entas", "entäs", "ja"})}
+# the word after "how"/"kuinka" says what is measured, not what about
+_MEASURE_WORDS = frozenset("long many much old often far kauan pitkaan monta paljon vanha vanhoja usein".split())
+FOLLOW_UP_REACH = 0.15  # the last topic wins a one-word follow-up when this close to the best
+
+
+def follow_up_strength(words: Sequence[str], units: Sequence[Unit], language: str) -> int:
+    """2: a bare follow-up (a pointing word and no content word: "How long were you at that?");
+    1: a pointing word or an opener with one content word ("And the youngest?"); 0: none."""
+    content = sum(1 for unit in units if not unit.asks and unit.head not in _MEASURE_WORDS)
+    pointing = any(word in _ANAPHORA.get(language, frozenset()) for word in words)
+    opener = bool(words) and words[0] in _FOLLOW_OPENERS.get(language, frozenset())
+    if pointing and content == 0:
+        return 2
+    if (pointing or opener) and content <= 1:
+        return 1
+    return 0
+
+
+def route(index: IntentIndex | None, text: str, language: str, last_topic: str | None = None) -> Route:
+    """Route one reply: its best-matching question sentence, else what it tells about.
+
+    ``last_topic`` is the topic the client answered just before: a short follow-up with
+    no subject of its own ("Ages?", "And what did you do there?") asks about it."""
     parsed = parse(text)
     questions = [no for no in range(len(parsed.sentences)) if is_question(parsed, no, language)]
     kind: Kind = "ask" if questions else "tell"
@@ -155,6 +186,8 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
                 best = candidate
             continue
         winner, close, score = decide(topics)
+        if last_topic is not None and questions:
+            winner, close, score = _follow_up(parsed, no, language, units, topics, last_topic, (winner, close, score))
         candidate = Route(
             kind=kind,
             topic=winner,
@@ -167,6 +200,28 @@ def route(index: IntentIndex | None, text: str, language: str) -> Route:
         if best is None or _rank(candidate) > _rank(best):
             best = candidate
     return best or Route(kind=kind)
+
+
+def _follow_up(
+    parsed: Text,
+    sentence: int,
+    language: str,
+    units: list[Unit],
+    topics: list[Match],
+    last_topic: str,
+    decided: tuple[str | None, tuple[str, ...], float],
+) -> tuple[str | None, tuple[str, ...], float]:
+    """The routing decision with the last answered topic for a short follow-up."""
+    words = [fold(token.norm) for token in _sentence_tokens(parsed, sentence, language)]
+    strength = follow_up_strength(words, units, language)
+    last = next((match for match in topics if match.item == last_topic), None)
+    if strength == 2:
+        return last_topic, (), max(ROUTE_THRESHOLD, last.score if last else 0.0)
+    if strength == 1:
+        best = topics[0].score if topics else 0.0
+        if decided[0] is None or (last is not None and best - last.score <= FOLLOW_UP_REACH):
+            return last_topic, (), max(ROUTE_THRESHOLD, last.score if last else 0.0)
+    return decided
 
 
 def _rank(candidate: Route) -> tuple[int, float]:

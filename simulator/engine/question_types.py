@@ -43,6 +43,7 @@ _FI_WHAT = frozenset(
 )
 _FI_WORK = re.compile(r"^(tyo|toi|ammat|duuni|tyoks|tyot|tyos|tyon|tyop|homm|virka)")
 _FI_DID = frozenset("teit teitte tehnyt tehny tehneet teitsa teitko".split())
+_FI_NAME = re.compile(r"^(nimi|nime|nimet)")
 _FI_WHY = frozenset("miksi miks miksei miksette miksi".split())
 
 _EN_WHO = frozenset("who whom whose".split())
@@ -90,6 +91,8 @@ def _finnish(words: list[str]) -> frozenset[str]:
             found.add("how_old")
         elif word in _FI_WHY or (word == "minka" and "takia" in after) or (word == "mista" and "syysta" in after):
             found.add("why")
+        if word in _FI_WHAT and any(_FI_NAME.match(other) for other in words[no + 1 :]):
+            found.add("who")  # "mikä on vanhimman nimi?" asks for a person by name
         if word in _FI_WHAT or word in _FI_WHERE:
             rest = words[no + 1 :]
             if any(_FI_WORK.match(other) for other in rest) or any(other in _FI_DID for other in rest[:3]):
@@ -118,6 +121,8 @@ def _english(words: list[str]) -> frozenset[str]:
             word in _EN_WHAT and nxt in {"made", "brought", "makes", "brings"}
         ):
             found.add("why")
+        if word in _EN_WHAT and any(other in {"name", "names", "called"} for other in words[no + 1 :]):
+            found.add("who")  # "what's the eldest one's name?" asks for a person by name
         if word in _EN_WHAT or word == "where":
             rest = words[no + 1 :]
             if word in _EN_WHAT and nxt in _EN_PLACE:

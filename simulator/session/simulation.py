@@ -142,6 +142,14 @@ def _agenda_to_real_question(routed: Route, names: frozenset[str], scenario: Sce
     return replace(routed, topic=holder, close=())
 
 
+def _last_topic(state: SessionState) -> str | None:
+    """The topic the client answered in the previous turn: what a short follow-up points at."""
+    if not state.turns:
+        return None
+    last = state.turns[-1]
+    return last.topic if last.line_kind in {"topic", "disclosure", "already_said"} else None
+
+
 class SessionClosed(RuntimeError):
     """The meeting has ended; a finished session is read-only."""
 
@@ -253,7 +261,9 @@ class Simulation:
         )
         marks = set(names) | ({"repetition"} if repeats_earlier(text, state.turns) else set())
         listening = sum(1 for t in state.turns if t.signal_names & LISTENING_SIGNALS) + bool(names & LISTENING_SIGNALS)
-        routed = _agenda_to_real_question(route(topic_index(scenario), text, state.language), names, scenario)
+        routed = _agenda_to_real_question(
+            route(topic_index(scenario), text, state.language, last_topic=_last_topic(state)), names, scenario
+        )
         points_now = covered_key_points(text, scenario.key_points, state.disclosed, meant=meant)
         named = {kind: list(words) for kind, words in state.named.items()}
         merge_named(named, extract_named(text, state.language))
@@ -273,9 +283,10 @@ class Simulation:
             named=frozenset(kind for kind, words in named.items() if words),
             reply=text,
         )
-        response = respond(
-            scenario, state, ctx, route=routed, form=form_reaction(text, scenario), slots=slot_values(named, state.language)
-        )
+        form = form_reaction(text, scenario)
+        if form == "puzzled" and routed.topic is not None and text.rstrip().endswith("?"):
+            form = None  # "Siblings?", "Ages?": one word, but a question a topic answers
+        response = respond(scenario, state, ctx, route=routed, form=form, slots=slot_values(named, state.language))
         trust_after, paced = paced_trust(state.trust, response.trust_after, response.reactions, state.turns, marks)
         new_points = [
             point

@@ -110,3 +110,21 @@ def test_declared_question_types_replace_the_inferred_ones() -> None:
 )
 def test_a_polite_request_to_act_is_no_question_about_the_clients_life(language: str, text: str, kind: str) -> None:
     assert route(None, text, language).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("How long did you do that?", "work"),
+        ("And what was it like there?", "origin"),
+        ("And what was it like there?", "work"),
+        ("And the eldest?", "children"),
+    ],
+)
+def test_a_short_follow_up_asks_about_the_topic_answered_just_before(english_index, text: str, last: str) -> None:
+    assert route(english_index, text, "en", last_topic=last).topic == last
+
+
+def test_a_follow_up_with_its_own_subject_is_routed_by_that_subject(english_index) -> None:
+    routed = route(english_index, "And what languages do you speak?", "en", last_topic="work")
+    assert routed.topic == "languages"
