@@ -16,7 +16,11 @@ echo "migrating the database ($DATABASE_URL)"
 .venv/bin/simulator db upgrade
 echo "seeding the demo accounts (only into an empty database)"
 .venv/bin/simulator demo
-echo "loading the scenarios and starting Kohtaamo at http://localhost:8501 (Ctrl+C stops it)"
+port=8501
+for arg in "$@"; do case "$arg" in --server.port=*) port="${arg#*=}" ;; esac; done
+prev=""
+for arg in "$@"; do [ "$prev" = "--server.port" ] && port="$arg"; prev="$arg"; done
+echo "loading the scenarios and starting Kohtaamo at http://localhost:$port (Ctrl+C stops it)"
 
 exec .venv/bin/streamlit run streamlit_app.py \
     --server.headless true \

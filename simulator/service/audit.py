@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -79,10 +79,18 @@ def record(
     )
 
 
+# A page is drawn again on every click; one reading session is one entry, not one per redraw.
+READ_WINDOW = timedelta(minutes=10)
+
+
 def record_read(db: Database, principal: Principal, owner_id: int, attempt_id: int | None, what: str) -> None:
-    """After a successful read: staff reading someone else's attempt leave a trace."""
+    """After a successful read: staff reading someone else's attempt leave a trace (once per ``READ_WINDOW``)."""
     if is_staff_reading_another(principal, owner_id):
         with db.transaction() as session:
+            if audit_repo.read_logged_since(
+                session, actor_id=principal.user_id, attempt_id=attempt_id, detail=what, window=READ_WINDOW
+            ):
+                return
             record(session, principal, READ_ATTEMPT, subject_id=owner_id, attempt_id=attempt_id, detail=what)
 
 

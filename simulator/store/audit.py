@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -41,3 +41,15 @@ def events(session: Session, *, about: int | None = None, limit: int | None = No
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def read_logged_since(session: Session, *, actor_id: int, attempt_id: int | None, detail: str, window: timedelta) -> bool:
+    """Whether this actor's same read of this attempt is already in the log within ``window``."""
+    query = select(AuditEvent.id).where(
+        AuditEvent.actor_id == actor_id,
+        AuditEvent.action == "read_attempt",
+        AuditEvent.attempt_id == attempt_id if attempt_id is not None else AuditEvent.attempt_id.is_(None),
+        AuditEvent.detail == detail[:500],
+        AuditEvent.at >= utcnow() - window,
+    ).limit(1)
+    return session.scalar(query) is not None

@@ -127,3 +127,15 @@ def test_staff_reads_are_audited_and_own_reads_are_not(world: World) -> None:
     assert [(e.actor, e.detail) for e in newest] == [("mentor_a", "practice view"), ("admin", "debrief")]
     with pytest.raises(ServiceError):
         audit.my_audit(w.db, w["same_cohort"], alice.user_id)
+
+
+def test_a_page_drawn_again_logs_one_read_per_window(world: World) -> None:
+    """Every click redraws a page; the log keeps one entry per reading, not one per redraw."""
+    w, mentor, admin = world, world["mentor"], world["admin"]
+    for _ in range(3):
+        review.open_attempt(w.db, mentor, w.private)
+        practice.get_attempt(w.db, mentor, w.active)
+    reads = [e for e in audit.audit_log(w.db, admin) if e.action == "read_attempt" and e.actor == "mentor_a"]
+    per_view = sorted((e.attempt_id, e.detail) for e in reads)
+    assert len(per_view) == len(set(per_view))  # no reading logged twice
+    assert {e.attempt_id for e in reads} == {w.private, w.active}  # but every reading is there

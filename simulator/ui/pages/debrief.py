@@ -173,9 +173,9 @@ def _client_needs(view: DebriefView) -> None:
             st.caption(t("debrief.real_question_hidden"))
     for point in facts.key_points:
         if point.turn is None:
-            st.markdown("- ❌ " + escape(t("debrief.key_point_missed", label=point.label)))
+            st.markdown("- :orange[:material/cancel:] " + escape(t("debrief.key_point_missed", label=point.label)))
         else:
-            st.markdown("- ✅ " + escape(t("debrief.key_point_covered", label=point.label, turn=point.turn + 1,
+            st.markdown("- :green[:material/check_circle:] " + escape(t("debrief.key_point_covered", label=point.label, turn=point.turn + 1,
                                                 quote=point.quote or "")))
     if facts.topics_not_asked:
         labels = ", ".join(topic.label for topic in facts.topics_not_asked)

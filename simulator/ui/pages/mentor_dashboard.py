@@ -173,7 +173,8 @@ def _trainees(view: CohortDashboard) -> None:
             {
                 t("mentor.dashboard.col_trainee"): row.trainee_name,
                 t("mentor.dashboard.col_attempts"): row.attempts,
-                t("mentor.dashboard.col_score"): row.mean_overall,
+                # a trainee with no finished meeting has no mean: an empty cell, not "None"
+                t("mentor.dashboard.col_score"): "" if row.mean_overall is None else f"{row.mean_overall:.0f}",
                 t("mentor.dashboard.col_latest"): fmt.day(row.latest_finished) if row.latest_finished else "",
             }
             for row in view.trainees
