@@ -17,11 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.service import auth
+from simulator.service._passwords import one_time_password
 from simulator.service import users as user_service
 from simulator.service.errors import InvalidInput, NotFound, ServiceError
 from simulator.service.policy import require_admin, require_cohort_mentor, require_create_user, require_staff
@@ -34,7 +34,6 @@ from simulator.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-ONE_TIME_PASSWORD_BYTES = 9  # 12 URL-safe characters: easy to read out, 72 bits
 IMPORT_MAX_ROWS = 200
 IMPORT_MAX_BYTES = 200_000
 NAME_HEADERS = ("name", "nimi", "display_name")
@@ -105,10 +104,6 @@ class ImportRejected(InvalidInput):
         self.problems = problems
 
 
-def _password() -> str:
-    return secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
-
-
 # --- the admin's accounts page ---------------------------------------------------------------
 
 
@@ -134,7 +129,7 @@ def add_account(
     """Open an account of any role (admins) with a one-time password."""
     require_admin(actor)
     assert actor is not None
-    password = _password()
+    password = one_time_password()
     info = user_service.create_user(db, actor, username, password, role, display_name=display_name or None,
                                     locale=locale, must_change_password=True)
     return NewAccount(info.id, info.username, info.display_name, password)
@@ -144,7 +139,7 @@ def reset_password(db: Database, actor: Principal | None, user_id: int) -> NewAc
     """A new one-time password; the person is logged out everywhere and must change it."""
     require_admin(actor)
     assert actor is not None
-    password = _password()
+    password = one_time_password()
     auth.reset_password(db, actor, user_id, password)
     info = user_service.get_user(db, actor, user_id)
     return NewAccount(info.id, info.username, info.display_name, password)
@@ -274,7 +269,7 @@ def import_class(db: Database, actor: Principal | None, cohort_id: int, text: st
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
     created: list[NewAccount] = []
     for _, name, username, email in rows:
-        password = _password()
+        password = one_time_password()
         info = user_service.create_user(db, principal, username, password, "trainee", display_name=name,
                                         locale=locale, must_change_password=True, cohort_id=cohort_id)
         created.append(NewAccount(info.id, info.username, info.display_name, password, email))

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from simulator.service._passwords import one_time_password
 from simulator.service import audit
 from simulator.service._text import is_clean_name
 from simulator.service import users as user_service
@@ -49,7 +50,6 @@ log = logging.getLogger(__name__)
 
 COHORT_NAME_MAX = 200
 INVITATION_DAYS = 14
-ONE_TIME_PASSWORD_BYTES = 9  # 12 URL-safe characters: easy to read out, 72 bits
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def add_new_trainee(
     with db.read() as session:
         require_cohort_mentor(session, principal, cohort_id)
     assert principal is not None  # require_cohort_mentor refused anonymous callers
-    password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+    password = one_time_password()
     info = user_service.create_trainee(
         db, principal, username, password, display_name=display_name, locale=locale, cohort_id=cohort_id,
         must_change_password=True,
