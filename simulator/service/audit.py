@@ -87,8 +87,9 @@ def record_read(db: Database, principal: Principal, owner_id: int, attempt_id: i
     """After a successful read: staff reading someone else's attempt leave a trace (once per ``READ_WINDOW``)."""
     if is_staff_reading_another(principal, owner_id):
         with db.transaction() as session:
-            if audit_repo.read_logged_since(
-                session, actor_id=principal.user_id, attempt_id=attempt_id, detail=what, window=READ_WINDOW
+            if audit_repo.logged_since(
+                session, actor_id=principal.user_id, action=READ_ATTEMPT, attempt_id=attempt_id, detail=what,
+                window=READ_WINDOW,
             ):
                 return
             record(session, principal, READ_ATTEMPT, subject_id=owner_id, attempt_id=attempt_id, detail=what)

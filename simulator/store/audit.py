@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from simulator.store.models import AuditEvent, utcnow
 
+DETAIL_MAX = 500  # characters of an event's detail that are kept (and compared)
+
 
 def add_event(
     session: Session,
@@ -25,7 +27,7 @@ def add_event(
 ) -> AuditEvent:
     event = AuditEvent(
         at=at or utcnow(), actor_id=actor_id, actor_name=actor_name[:64], action=action, subject_id=subject_id,
-        subject_name=subject_name[:64], cohort_id=cohort_id, attempt_id=attempt_id, detail=detail[:500],
+        subject_name=subject_name[:64], cohort_id=cohort_id, attempt_id=attempt_id, detail=detail[:DETAIL_MAX],
     )
     session.add(event)
     session.flush()
@@ -43,13 +45,15 @@ def events(session: Session, *, about: int | None = None, limit: int | None = No
     return list(session.scalars(query))
 
 
-def read_logged_since(session: Session, *, actor_id: int, attempt_id: int | None, detail: str, window: timedelta) -> bool:
-    """Whether this actor's same read of this attempt is already in the log within ``window``."""
+def logged_since(
+    session: Session, *, actor_id: int, action: str, attempt_id: int | None, detail: str, window: timedelta
+) -> bool:
+    """Whether the same event by this actor about this attempt is already in the log within ``window``."""
     query = select(AuditEvent.id).where(
         AuditEvent.actor_id == actor_id,
-        AuditEvent.action == "read_attempt",
+        AuditEvent.action == action,
         AuditEvent.attempt_id == attempt_id if attempt_id is not None else AuditEvent.attempt_id.is_(None),
-        AuditEvent.detail == detail[:500],
+        AuditEvent.detail == detail[:DETAIL_MAX],
         AuditEvent.at >= utcnow() - window,
     ).limit(1)
     return session.scalar(query) is not None
