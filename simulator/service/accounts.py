@@ -30,6 +30,7 @@ from simulator.service.auth import validate_display_name, validate_username
 from simulator.store import Database
 from simulator.store import sessions as session_repo
 from simulator.store import users as user_repo
+from simulator.store.users import Footprint
 from simulator.store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,7 @@ class DeletionPreview:
 
     user_id: int
     username: str
-    attempts: int
-    sessions: int
-    memberships: int
-    comments: int
-    corrections: int
-    assignments: int
-    cohorts_kept: int  # cohorts this user created: they stay, without the creator
+    stored: Footprint  # the counts; its cohorts_created stay, without the creator
 
 
 @dataclass(frozen=True)
@@ -173,12 +168,7 @@ def deletion_preview(db: Database, actor: Principal | None, user_id: int) -> Del
         user = user_repo.get_user(session, user_id) if isinstance(user_id, int) else None
         if user is None:
             raise NotFound("user not found", reason="user_not_found")
-        stored = user_repo.footprint(session, user.id)
-        return DeletionPreview(
-            user_id=user.id, username=user.username, attempts=stored.attempts, sessions=stored.sessions,
-            memberships=stored.memberships, comments=stored.comments, corrections=stored.corrections,
-            assignments=stored.assignments, cohorts_kept=stored.cohorts_created,
-        )
+        return DeletionPreview(user.id, user.username, user_repo.footprint(session, user.id))
 
 
 def delete_account(db: Database, actor: Principal | None, user_id: int) -> None:

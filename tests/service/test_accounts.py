@@ -58,7 +58,7 @@ def test_reset_deactivate_and_delete_with_a_preview(sqlite_db: Database, people:
         accounts.set_active(sqlite_db, admin, admin.user_id, False)
     assert error.value.reason == "deactivate_self"
     preview = accounts.deletion_preview(sqlite_db, admin, trainee.user_id)
-    assert preview.username == "trainee" and preview.sessions >= 1
+    assert preview.username == "trainee" and preview.stored.sessions >= 1
     accounts.delete_account(sqlite_db, admin, trainee.user_id)
     assert "trainee" not in {row.username for row in accounts.list_accounts(sqlite_db, admin)}
 

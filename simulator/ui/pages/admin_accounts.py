@@ -242,10 +242,10 @@ def _confirm_delete(principal: Principal, user_id: int) -> None:
         return
     with st.container(border=True, key="admin_accounts_delete_preview"):
         st.warning(t("admin_accounts.delete_warning", username=escape(preview.username)))
-        st.markdown("\n".join(f"- {escape(t(f'admin_accounts.delete_item.{key}', count=getattr(preview, key)))}"
+        st.markdown("\n".join(f"- {escape(t(f'admin_accounts.delete_item.{key}', count=getattr(preview.stored, key)))}"
                               for key in ("attempts", "sessions", "memberships", "comments", "corrections",
                                           "assignments")))
-        st.caption(t("admin_accounts.delete_kept", count=preview.cohorts_kept))
+        st.caption(t("admin_accounts.delete_kept", count=preview.stored.cohorts_created))
         yes, no = st.columns(2)
         yes.button(t("admin_accounts.delete_confirm"), key="admin_accounts_delete_yes", type="primary",
                    on_click=_delete, args=(principal, user_id, preview.username))
